@@ -1,0 +1,573 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { WirekitError } from '../errors.js';
+import { createClientId } from '../internal/clientId.js';
+import { type Clock, systemClock, Timers } from '../internal/clock.js';
+import { Disposers } from '../internal/disposers.js';
+import { networkStatus } from '../internal/network.js';
+import { payloadSize } from '../internal/size.js';
+import { Subscribable } from '../internal/Subscribable.js';
+import type { TransportLink } from '../transports/types.js';
+import { backoffDelay } from './backoff.js';
+import { Heartbeat } from './heartbeat.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
+import type {
+  AckSendOptions,
+  ConnectionOptions,
+  ConnectionSnapshot,
+  ConnectionState,
+  Diagnostic,
+  EventMap,
+  OnOptions,
+  SendOptions,
+} from './types.js';
+
+type Handler = (data: unknown) => void;
+interface HandlerEntry {
+  handler: Handler;
+  schema: StandardSchemaV1 | undefined;
+}
+interface Pending {
+  resolve(reply: unknown): void;
+  reject(error: WirekitError): void;
+}
+
+/**
+ * One logical connection: a state machine that owns its transport links, reconnect policy,
+ * heartbeat, outbox and timers. Created by the pool; one per key.
+ *
+ * @example
+ * const lease = pool.acquire('/chat');
+ * const off = lease.connection.on('message', (m) => console.log(m));
+ * await lease.connection.send('chat:send', { text: 'hi' }, { ack: true });
+ */
+export class Connection<
+  TIn extends EventMap = EventMap,
+  TOut extends EventMap = EventMap,
+> extends Subscribable<(snapshot: ConnectionSnapshot) => void> {
+  readonly key: string;
+  readonly #options: ConnectionOptions;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #outbox: Outbox;
+  readonly #heartbeat: Heartbeat | undefined;
+  readonly #handlers = new Map<string, Set<HandlerEntry>>();
+  readonly #diagnostics = new Set<(d: Diagnostic) => void>();
+  readonly #pending = new Map<string, Pending>();
+  /** Client ids written on the current link (acked ones wait here for their ack). */
+  readonly #written = new Set<string>();
+  readonly #lifetime = new Disposers();
+
+  #state: ConnectionState = 'idle';
+  #link: TransportLink | null = null;
+  #attemptSeq = 0;
+  #attempt = 0;
+  #nextRetryAt: number | null = null;
+  #error: WirekitError | null = null;
+  #rtt: number | null = null;
+  #connectedAt: number | null = null;
+  #stats = {
+    messagesIn: 0,
+    messagesOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    invalid: 0,
+    dropped: 0,
+    expired: 0,
+  };
+  #handlerCount = 0;
+  #cancelRetry: (() => void) | undefined;
+  #cancelConnectTimeout: (() => void) | undefined;
+  #cancelExpiry: (() => void) | undefined;
+  #expiryAt = Infinity;
+  #snapshot: ConnectionSnapshot | undefined;
+  #notifyQueued = false;
+
+  constructor(options: ConnectionOptions) {
+    super();
+    this.key = options.key;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = new Timers(this.#clock);
+    this.#outbox = new Outbox(options.outbox);
+    if (options.heartbeat !== false && options.transport.canPing) {
+      this.#heartbeat = new Heartbeat(options.heartbeat ?? {}, {
+        timers: this.#timers,
+        clock: this.#clock,
+        ping: (onPong) => this.#link?.ping(onPong),
+        onRtt: (ms) => {
+          this.#rtt = ms;
+          this.#changed(false);
+        },
+        onDead: () => this.#linkLost(new WirekitError('timeout', 'Heartbeat: no pong in time')),
+      });
+    }
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The current immutable snapshot (same object until something changes). */
+  getSnapshot = (): ConnectionSnapshot => {
+    this.#snapshot ??= Object.freeze({
+      key: this.key,
+      transport: this.#options.transport.name,
+      state: this.#state,
+      attempt: this.#attempt,
+      nextRetryAt: this.#nextRetryAt,
+      error: this.#error,
+      rtt: this.#rtt,
+      queued: this.#outbox.size,
+      queuedBytes: this.#outbox.bytes,
+      ...this.#stats,
+      listeners: this.#handlerCount + this.#diagnostics.size + this.listeners.size,
+      timers: this.#timers.size,
+      connectedAt: this.#connectedAt,
+    });
+    return this.#snapshot;
+  };
+
+  /** Starts connecting. Does nothing when already open, closed, or inert (SSR). */
+  open(): void {
+    if (this.#state !== 'idle' || this.#options.inert) return;
+    this.#lifetime.add(
+      (this.#options.network ?? networkStatus).subscribe((online) => this.#onNetwork(online)),
+    );
+    void this.#connect();
+  }
+
+  /** Drops the current link or wait and connects now; the way out of `failed`. */
+  reconnect(): void {
+    if (this.#state === 'closed' || this.#options.inert) return;
+    if (this.#state === 'idle') return this.open();
+    this.#dropLink();
+    this.#attempt = 0;
+    void this.#connect();
+  }
+
+  /** Closes for good: links, timers and listeners are released; pending acks reject. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#dropLink();
+    this.#attemptSeq += 1;
+    this.#setState('closed');
+    const closed = new WirekitError('closed', 'Connection closed');
+    for (const entry of this.#outbox.clear()) this.#pending.get(entry.cid)?.reject(closed);
+    this.#pending.clear();
+    this.#timers.clearAll();
+    this.#lifetime.drain();
+    this.#handlers.clear();
+    this.#diagnostics.clear();
+    this.#handlerCount = 0;
+    this.#changed(true);
+    this.listeners.clear();
+  }
+
+  /**
+   * Listens to an inbound event; returns the disposer. With a `schema` (or a connection-level
+   * one for this event) invalid payloads are dropped, counted and reported, never delivered.
+   */
+  on<K extends keyof TIn & string>(
+    event: K,
+    handler: (data: TIn[K]) => void,
+    options?: OnOptions<TIn[K]>,
+  ): () => void {
+    if (this.#state === 'closed') return () => {};
+    let set = this.#handlers.get(event);
+    if (!set) this.#handlers.set(event, (set = new Set()));
+    const entry: HandlerEntry = { handler: handler as Handler, schema: options?.schema };
+    set.add(entry);
+    this.#handlerCount += 1;
+    this.#changed(false);
+    return () => {
+      const current = this.#handlers.get(event);
+      if (!current?.delete(entry)) return;
+      if (current.size === 0) this.#handlers.delete(event);
+      this.#handlerCount -= 1;
+      this.#changed(false);
+    };
+  }
+
+  /** Reports drops, expiries, invalid payloads and handler errors; returns the disposer. */
+  onDiagnostic(listener: (diagnostic: Diagnostic) => void): () => void {
+    if (this.#state === 'closed') return () => {};
+    this.#diagnostics.add(listener);
+    this.#changed(false);
+    return () => {
+      if (this.#diagnostics.delete(listener)) this.#changed(false);
+    };
+  }
+
+  /**
+   * Sends an event. Without `ack`, returns the message's client id; queued while not connected
+   * (bounded; see the outbox options). With `{ ack: true }`, returns a promise of the server's
+   * reply; the message is resent after reconnects (same client id) until acked or timed out.
+   */
+  send<K extends keyof TOut & string>(event: K, data: TOut[K], options?: SendOptions): string;
+  send<K extends keyof TOut & string, R = unknown>(
+    event: K,
+    data: TOut[K],
+    options: AckSendOptions,
+  ): Promise<R>;
+  send(
+    event: string,
+    data: unknown,
+    options?: SendOptions | AckSendOptions,
+  ): string | Promise<unknown> {
+    const ack = !!options && 'ack' in options && options.ack === true;
+    const fail = (error: WirekitError) => {
+      if (ack) return Promise.reject(error);
+      throw error;
+    };
+    if (!this.#options.transport.canSend) {
+      return fail(
+        new WirekitError(
+          'unsupported',
+          `The ${this.#options.transport.name} transport is receive-only`,
+        ),
+      );
+    }
+    if (this.#state === 'closed') return fail(new WirekitError('closed', 'Connection closed'));
+
+    if (!ack && (options as SendOptions | undefined)?.volatile) {
+      if (this.#state === 'connected' && this.#link) {
+        this.#link.sendVolatile(event, data);
+        this.#countOut(payloadSize(data));
+      }
+      return '';
+    }
+
+    const now = this.#clock.now();
+    const lifetime = ack
+      ? ((options as AckSendOptions).timeout ?? this.#options.ackTimeout ?? 30_000)
+      : ((options as SendOptions | undefined)?.ttl ?? Infinity);
+    const entry: OutboxEntry = {
+      cid: createClientId(),
+      event,
+      data,
+      bytes: payloadSize(data),
+      enqueuedAt: now,
+      expiresAt: now + lifetime,
+      ack,
+    };
+
+    // Fast path: connected and nothing queued ahead, a fire-and-forget needs no outbox.
+    if (
+      !ack &&
+      this.#state === 'connected' &&
+      this.#link &&
+      this.#outbox.size === this.#written.size
+    ) {
+      this.#write(entry);
+      return entry.cid;
+    }
+
+    const result = this.#outbox.push(entry);
+    for (const evicted of result.evicted) this.#drop(evicted);
+    if (!result.accepted) {
+      if (this.#outbox.options.overflow === 'reject') {
+        this.#stats.dropped += 1;
+        this.#changed(false);
+        return fail(new WirekitError('overflow', `Outbox full: "${event}" refused`));
+      }
+      this.#drop(entry);
+      return ack
+        ? Promise.reject(new WirekitError('overflow', `Outbox full: "${event}" dropped`))
+        : entry.cid;
+    }
+
+    const promise = ack
+      ? new Promise<unknown>((resolve, reject) => this.#pending.set(entry.cid, { resolve, reject }))
+      : undefined;
+    this.#scheduleExpiry(entry.expiresAt);
+    if (this.#state === 'connected' && this.#link) this.#write(entry);
+    this.#changed(false);
+    return promise ?? entry.cid;
+  }
+
+  async #connect(): Promise<void> {
+    this.#cancelRetry?.();
+    this.#nextRetryAt = null;
+    const seq = ++this.#attemptSeq;
+    this.#attempt += 1;
+    this.#setState(
+      this.#state === 'idle' || this.#state === 'connecting' ? 'connecting' : 'reconnecting',
+    );
+    this.#changed(true);
+
+    let auth: Record<string, unknown> | undefined;
+    if (this.#options.auth) {
+      try {
+        const payload = await this.#options.auth();
+        if (seq !== this.#attemptSeq) return;
+        if (payload === null || payload === undefined) {
+          return this.#attemptFailed(
+            new WirekitError('unauthorized', 'No credentials: the auth callback returned nothing'),
+          );
+        }
+        auth = typeof payload === 'string' ? { token: payload } : payload;
+      } catch (cause) {
+        if (seq !== this.#attemptSeq) return;
+        return this.#attemptFailed(
+          new WirekitError('network', 'The auth callback failed', { cause }),
+        );
+      }
+    }
+
+    const timeout = this.#options.connectTimeout ?? 10_000;
+    let settled = false;
+    const link = this.#options.transport.connect({
+      key: this.key,
+      url: this.#options.url,
+      auth,
+      timeout,
+      handlers: {
+        onOpen: () => {
+          if (seq !== this.#attemptSeq || settled) return;
+          settled = true;
+          this.#opened();
+        },
+        onMessage: (event, data, bytes) => {
+          if (seq === this.#attemptSeq) this.#receive(event, data, bytes);
+        },
+        onInvalid: (reason) => {
+          if (seq === this.#attemptSeq) this.#invalid('', [{ message: reason }]);
+        },
+        onClose: (error) => {
+          if (seq !== this.#attemptSeq) return;
+          settled = true;
+          this.#linkLost(error ?? new WirekitError('network', 'Connection closed by the peer'));
+        },
+      },
+    });
+    if (seq !== this.#attemptSeq) {
+      link.close();
+      return;
+    }
+    this.#link = link;
+    if (!settled) {
+      this.#cancelConnectTimeout = this.#timers.set(() => {
+        if (seq !== this.#attemptSeq || settled) return;
+        this.#linkLost(new WirekitError('timeout', `No connection within ${timeout} ms`));
+      }, timeout);
+    }
+  }
+
+  #opened(): void {
+    this.#cancelConnectTimeout?.();
+    this.#attempt = 0;
+    this.#error = null;
+    this.#connectedAt = this.#clock.now();
+    this.#setState('connected');
+    this.#heartbeat?.start();
+    this.#flush();
+    this.#changed(true);
+  }
+
+  #flush(): void {
+    for (const entry of this.#outbox.entries()) {
+      if (this.#state !== 'connected' || !this.#link) return;
+      if (!this.#written.has(entry.cid)) this.#write(entry);
+    }
+  }
+
+  #write(entry: OutboxEntry): void {
+    const link = this.#link;
+    if (!link) return;
+    const onAck = entry.ack
+      ? (reply: unknown) => {
+          if (!this.#outbox.remove(entry.cid)) return;
+          this.#written.delete(entry.cid);
+          const pending = this.#pending.get(entry.cid);
+          this.#pending.delete(entry.cid);
+          pending?.resolve(reply);
+          this.#changed(false);
+        }
+      : undefined;
+    const bytes = link.send(entry.event, entry.data, { cid: entry.cid }, onAck);
+    this.#countOut(bytes >= 0 ? bytes : entry.bytes);
+    if (entry.ack) this.#written.add(entry.cid);
+    else this.#outbox.remove(entry.cid);
+  }
+
+  #receive(event: string, data: unknown, bytes: number): void {
+    this.#stats.messagesIn += 1;
+    this.#stats.bytesIn += bytes >= 0 ? bytes : payloadSize(data);
+    this.#changed(false);
+    const set = this.#handlers.get(event);
+    const shared = this.#options.schemas?.[event];
+    if (shared) {
+      const result = shared['~standard'].validate(data);
+      if (result instanceof Promise) {
+        void result.then((r) => this.#afterValidation(event, r, set));
+        return;
+      }
+      return this.#afterValidation(event, result, set);
+    }
+    if (set) this.#dispatch(event, data, set);
+  }
+
+  #afterValidation(
+    event: string,
+    result: StandardSchemaV1.Result<unknown>,
+    set: Set<HandlerEntry> | undefined,
+  ): void {
+    if (result.issues) return this.#invalid(event, result.issues);
+    if (set) this.#dispatch(event, result.value, set);
+  }
+
+  #dispatch(event: string, data: unknown, set: Set<HandlerEntry>): void {
+    for (const entry of [...set]) {
+      if (!entry.schema) {
+        this.#call(event, entry.handler, data);
+        continue;
+      }
+      const result = entry.schema['~standard'].validate(data);
+      const deliver = (r: StandardSchemaV1.Result<unknown>) => {
+        if (r.issues) this.#invalid(event, r.issues);
+        else this.#call(event, entry.handler, r.value);
+      };
+      if (result instanceof Promise) void result.then(deliver);
+      else deliver(result);
+    }
+  }
+
+  #call(event: string, handler: Handler, data: unknown): void {
+    try {
+      handler(data);
+    } catch (error) {
+      // A broken handler must not break delivery to the others or the link.
+      if (this.#diagnostics.size === 0)
+        console.error(`[wirekit] handler for "${event}" threw`, error);
+      this.#report({ type: 'handler-error', event, error });
+    }
+  }
+
+  #invalid(event: string, issues: readonly StandardSchemaV1.Issue[]): void {
+    this.#stats.invalid += 1;
+    this.#changed(false);
+    this.#report({ type: 'invalid', event, issues });
+  }
+
+  #drop(entry: OutboxEntry): void {
+    this.#stats.dropped += 1;
+    this.#pending
+      .get(entry.cid)
+      ?.reject(new WirekitError('overflow', `Outbox full: "${entry.event}" dropped`));
+    this.#pending.delete(entry.cid);
+    this.#report({ type: 'dropped', reason: 'overflow', message: entry });
+    this.#changed(false);
+  }
+
+  #report(diagnostic: Diagnostic): void {
+    for (const listener of [...this.#diagnostics]) {
+      try {
+        listener(diagnostic);
+      } catch (error) {
+        console.error('[wirekit] diagnostic listener threw', error);
+      }
+    }
+  }
+
+  #countOut(bytes: number): void {
+    this.#stats.messagesOut += 1;
+    this.#stats.bytesOut += bytes;
+    this.#changed(false);
+  }
+
+  #scheduleExpiry(at: number): void {
+    if (at === Infinity || at >= this.#expiryAt) return;
+    this.#cancelExpiry?.();
+    this.#expiryAt = at;
+    this.#cancelExpiry = this.#timers.set(() => {
+      this.#expiryAt = Infinity;
+      this.#cancelExpiry = undefined;
+      for (const entry of this.#outbox.expire(this.#clock.now())) {
+        this.#written.delete(entry.cid);
+        this.#stats.expired += 1;
+        const pending = this.#pending.get(entry.cid);
+        this.#pending.delete(entry.cid);
+        pending?.reject(new WirekitError('timeout', `No ack for "${entry.event}" in time`));
+        this.#report({ type: 'expired', message: entry });
+      }
+      this.#scheduleExpiry(this.#outbox.nextExpiry());
+      this.#changed(false);
+    }, at - this.#clock.now());
+  }
+
+  /** The current link died (closed, timed out, heartbeat): decide whether and when to retry. */
+  #linkLost(error: WirekitError): void {
+    this.#dropLink();
+    this.#attemptFailed(error);
+  }
+
+  #attemptFailed(error: WirekitError): void {
+    if (this.#state === 'closed') return;
+    this.#error = error;
+    this.#connectedAt = null;
+    const max = this.#options.maxAttempts ?? Infinity;
+    // No retry storm on bad credentials: wait for reconnect() or a new token.
+    if (error.kind === 'unauthorized' || this.#attempt >= max) {
+      this.#setState('failed');
+      this.#changed(true);
+      return;
+    }
+    const delay = backoffDelay(this.#attempt, this.#options.backoff, this.#options.random);
+    this.#nextRetryAt = this.#clock.now() + delay;
+    this.#setState('reconnecting');
+    this.#cancelRetry = this.#timers.set(() => {
+      this.#cancelRetry = undefined;
+      void this.#connect();
+    }, delay);
+    this.#changed(true);
+  }
+
+  #dropLink(): void {
+    this.#attemptSeq += 1;
+    this.#cancelConnectTimeout?.();
+    this.#cancelRetry?.();
+    this.#cancelRetry = undefined;
+    this.#nextRetryAt = null;
+    this.#heartbeat?.stop();
+    this.#written.clear();
+    const link = this.#link;
+    this.#link = null;
+    link?.close();
+  }
+
+  #onNetwork(online: boolean): void {
+    if (online && this.#state === 'reconnecting' && this.#cancelRetry) {
+      // The browser says we're back: don't sit out the backoff delay.
+      void this.#connect();
+    } else if (!online && this.#state === 'connected') {
+      this.#heartbeat?.checkNow();
+    }
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#snapshot = undefined;
+  }
+
+  /** Marks the snapshot stale and notifies: at once for state changes, coalesced for counters. */
+  #changed(urgent: boolean): void {
+    this.#snapshot = undefined;
+    if (this.listeners.size === 0) return;
+    if (urgent) {
+      this.#notify();
+      return;
+    }
+    if (this.#notifyQueued) return;
+    this.#notifyQueued = true;
+    queueMicrotask(() => {
+      this.#notifyQueued = false;
+      this.#notify();
+    });
+  }
+
+  #notify(): void {
+    const snapshot = this.getSnapshot();
+    for (const listener of [...this.listeners]) listener(snapshot);
+  }
+}
