@@ -1,0 +1,415 @@
+import {
+  DEFAULT_LIMITS,
+  PROTOCOL_VERSION,
+  type ChatHistoryResult,
+  type ChatJoinResult,
+  type ChatMessage,
+  type ChatPresenceEvent,
+  type ChatSendResult,
+  type ChatTypingEvent,
+  type NotifyListResult,
+  type NotifyNewEvent,
+  type NotifyUnreadEvent,
+  type UnreadResult,
+} from '@wirekit/core/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  flush,
+  next,
+  ok,
+  record,
+  request,
+  startServer,
+  type TestServer,
+} from './test-utils/harness.js';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+async function joined(user: string, room = 'lobby') {
+  const socket = await server.connect(user);
+  const ack = ok(await request<ChatJoinResult>(socket, 'chat:join', { room }));
+  return { socket, ack };
+}
+
+describe('handshake', () => {
+  it('greets with the protocol version, the user and the limits', async () => {
+    const socket = await server.connect('alice');
+    expect(server.hello(socket)).toEqual({
+      protocol: PROTOCOL_VERSION,
+      user: { id: 'alice', name: 'Alice' },
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
+  it('answers the heartbeat at once', async () => {
+    const socket = await server.connect('alice');
+    const ack = ok(await request<{ t: number }>(socket, 'wk:ping'));
+    expect(typeof ack.t).toBe('number');
+  });
+});
+
+describe('chat', () => {
+  it('lets two users chat with server-assigned ids and timestamps', async () => {
+    const alice = await joined('alice');
+    const bob = await joined('bob');
+    expect(bob.ack.members.map((m) => m.id).sort()).toEqual(['alice', 'bob']);
+
+    const atBob = next<ChatMessage>(bob.socket, 'chat:message');
+    const sent = ok(
+      await request<ChatSendResult>(
+        alice.socket,
+        'chat:send',
+        { room: 'lobby', text: 'hi bob' },
+        { cid: 'c1' },
+      ),
+    );
+    expect(sent.duplicate).toBe(false);
+    expect(sent.message).toMatchObject({
+      room: 'lobby',
+      text: 'hi bob',
+      user: { id: 'alice', name: 'Alice' },
+      clientId: 'c1',
+      seq: 1,
+    });
+    expect(sent.message.id).toMatch(/^[A-Za-z0-9_.:-]+$/);
+    expect(typeof sent.message.createdAt).toBe('number');
+    expect(await atBob).toEqual(sent.message);
+
+    const atAlice = next<ChatMessage>(alice.socket, 'chat:message');
+    const reply = ok(
+      await request<ChatSendResult>(bob.socket, 'chat:send', { room: 'lobby', text: 'hey' }),
+    );
+    expect(await atAlice).toEqual(reply.message);
+    expect(reply.message.seq).toBe(2);
+  });
+
+  it('stores a resend with the same client id once', async () => {
+    const alice = await joined('alice');
+    const bob = await joined('bob');
+    const seen = record<ChatMessage>(bob.socket, 'chat:message');
+    const first = ok(
+      await request<ChatSendResult>(
+        alice.socket,
+        'chat:send',
+        { room: 'lobby', text: 'once' },
+        { cid: 'same' },
+      ),
+    );
+    const again = ok(
+      await request<ChatSendResult>(
+        alice.socket,
+        'chat:send',
+        { room: 'lobby', text: 'once' },
+        { cid: 'same' },
+      ),
+    );
+    // clientId in the payload is the same dedupe key for plain clients.
+    const plain = ok(
+      await request<ChatSendResult>(alice.socket, 'chat:send', {
+        room: 'lobby',
+        text: 'once',
+        clientId: 'same',
+      }),
+    );
+    expect(again.duplicate).toBe(true);
+    expect(plain.duplicate).toBe(true);
+    expect(again.message).toEqual(first.message);
+    const history = ok(
+      await request<ChatHistoryResult>(alice.socket, 'chat:history', { room: 'lobby' }),
+    );
+    expect(history.messages).toHaveLength(1);
+    await flush(bob.socket);
+    expect(seen).toHaveLength(1);
+    // Another user may use the same client id.
+    const bobs = ok(
+      await request<ChatSendResult>(
+        bob.socket,
+        'chat:send',
+        { room: 'lobby', text: 'mine' },
+        { cid: 'same' },
+      ),
+    );
+    expect(bobs.duplicate).toBe(false);
+  });
+
+  it('pages history with a cursor', async () => {
+    const alice = await joined('alice');
+    for (let i = 1; i <= 25; i++) {
+      ok(
+        await request(
+          alice.socket,
+          'chat:send',
+          { room: 'lobby', text: `m${i}` },
+          { cid: `c${i}` },
+        ),
+      );
+    }
+    const first = ok(
+      await request<ChatHistoryResult>(alice.socket, 'chat:history', { room: 'lobby', limit: 10 }),
+    );
+    expect(first.messages.map((m) => m.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${i + 16}`),
+    );
+    expect(first.nextCursor).not.toBeNull();
+    const second = ok(
+      await request<ChatHistoryResult>(alice.socket, 'chat:history', {
+        room: 'lobby',
+        limit: 10,
+        before: first.nextCursor,
+      }),
+    );
+    expect(second.messages.map((m) => m.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${i + 6}`),
+    );
+    const third = ok(
+      await request<ChatHistoryResult>(alice.socket, 'chat:history', {
+        room: 'lobby',
+        limit: 10,
+        before: second.nextCursor,
+      }),
+    );
+    expect(third.messages.map((m) => m.text)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(third.nextCursor).toBeNull();
+
+    const rejoin = await server.connect('bob');
+    const join = ok(
+      await request<ChatJoinResult>(rejoin, 'chat:join', { room: 'lobby', limit: 3 }),
+    );
+    expect(join.messages.map((m) => m.text)).toEqual(['m23', 'm24', 'm25']);
+
+    const bad = await request(alice.socket, 'chat:history', { room: 'lobby', before: 'nope' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid' } });
+  });
+
+  it('sends typing and presence to others but not the sender', async () => {
+    const alice = await joined('alice');
+    const bob = await server.connect('bob');
+    const aliceTyping = record<ChatTypingEvent>(alice.socket, 'chat:typing');
+    const alicePresence = record<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    const bobPresence = record<ChatPresenceEvent>(bob, 'chat:presence');
+
+    const joinSeen = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    ok(await request(bob, 'chat:join', { room: 'lobby' }));
+    expect(await joinSeen).toEqual({
+      room: 'lobby',
+      user: { id: 'bob', name: 'Bob' },
+      action: 'join',
+    });
+
+    const typingSeen = next<ChatTypingEvent>(bob, 'chat:typing');
+    ok(await request(alice.socket, 'chat:typing', { room: 'lobby', typing: true }));
+    expect(await typingSeen).toEqual({
+      room: 'lobby',
+      user: { id: 'alice', name: 'Alice' },
+      typing: true,
+    });
+
+    const leaveSeen = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    ok(await request(bob, 'chat:leave', { room: 'lobby' }));
+    expect((await leaveSeen).action).toBe('leave');
+
+    const disconnectSeen = next<ChatPresenceEvent>(bob, 'chat:presence');
+    ok(await request(bob, 'chat:join', { room: 'lobby' }));
+    alice.socket.disconnect();
+    expect(await disconnectSeen).toEqual({
+      room: 'lobby',
+      user: { id: 'alice', name: 'Alice' },
+      action: 'leave',
+    });
+
+    await flush(bob);
+    expect(aliceTyping).toEqual([]);
+    expect(alicePresence.map((p) => `${p.user.id}:${p.action}`)).toEqual([
+      'bob:join',
+      'bob:leave',
+      'bob:join',
+    ]);
+    expect(bobPresence.map((p) => `${p.user.id}:${p.action}`)).toEqual(['alice:leave']);
+  });
+
+  it('keeps presence per user across several tabs', async () => {
+    const alice = await joined('alice');
+    const bobTab1 = await joined('bob');
+    const presence = record<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    const bobTab2 = await joined('bob');
+    expect(bobTab2.ack.members.map((m) => m.id).sort()).toEqual(['alice', 'bob']);
+    bobTab2.socket.disconnect();
+    // Let the server process the disconnect, then check nothing was announced.
+    const leave = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    bobTab1.socket.disconnect();
+    expect((await leave).action).toBe('leave');
+    expect(presence.map((p) => `${p.user.id}:${p.action}`)).toEqual(['bob:leave']);
+  });
+
+  it('edits and deletes own messages only', async () => {
+    const alice = await joined('alice');
+    const bob = await joined('bob');
+    const { message } = ok(
+      await request<ChatSendResult>(alice.socket, 'chat:send', { room: 'lobby', text: 'typo' }),
+    );
+
+    const edited = next<ChatMessage>(bob.socket, 'chat:edited');
+    const edit = ok(
+      await request<{ message: ChatMessage }>(alice.socket, 'chat:edit', {
+        room: 'lobby',
+        id: message.id,
+        text: 'fixed',
+      }),
+    );
+    expect(edit.message).toMatchObject({ id: message.id, text: 'fixed', seq: message.seq });
+    expect(typeof edit.message.editedAt).toBe('number');
+    expect(await edited).toEqual(edit.message);
+
+    expect(
+      await request(bob.socket, 'chat:edit', { room: 'lobby', id: message.id, text: 'mine now' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(
+      await request(bob.socket, 'chat:delete', { room: 'lobby', id: message.id }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+
+    const deleted = next<{ id: string }>(bob.socket, 'chat:deleted');
+    ok(await request(alice.socket, 'chat:delete', { room: 'lobby', id: message.id }));
+    expect((await deleted).id).toBe(message.id);
+    const history = ok(
+      await request<ChatHistoryResult>(alice.socket, 'chat:history', { room: 'lobby' }),
+    );
+    expect(history.messages[0]).toMatchObject({ id: message.id, text: '' });
+    expect(
+      await request(alice.socket, 'chat:edit', { room: 'lobby', id: message.id, text: 'back' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(
+      await request(alice.socket, 'chat:delete', { room: 'lobby', id: 'missing' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('requires joining before sending', async () => {
+    const alice = await server.connect('alice');
+    expect(await request(alice, 'chat:send', { room: 'lobby', text: 'hi' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('processes events of one socket in order (send right after join)', async () => {
+    const alice = await server.connect('alice');
+    const join = request(alice, 'chat:join', { room: 'fast' });
+    const send = request<ChatSendResult>(alice, 'chat:send', { room: 'fast', text: 'no wait' });
+    ok(await join);
+    expect(ok(await send).message.text).toBe('no wait');
+  });
+
+  it('accepts data-only and ack-less packets', async () => {
+    const alice = await joined('alice');
+    const bob = await joined('bob');
+    const atBob = next<ChatMessage>(bob.socket, 'chat:message');
+    alice.socket.emit('chat:send', { room: 'lobby', text: 'fire and forget' });
+    alice.socket.emit('chat:send', null);
+    alice.socket.emit('chat:typing');
+    expect((await atBob).text).toBe('fire and forget');
+    expect(ok(await request(alice.socket, 'wk:ping'))).toBeTruthy();
+  });
+});
+
+describe('notifications', () => {
+  it('reach only their user, on every tab', async () => {
+    const alice1 = await server.connect('alice');
+    const alice2 = await server.connect('alice');
+    const bob = await server.connect('bob');
+    const bobSeen = record(bob, 'notify:new');
+    const got1 = next<NotifyNewEvent>(alice1, 'notify:new');
+    const got2 = next<NotifyNewEvent>(alice2, 'notify:new');
+    const sent = await server.wirekit.notify('alice', { title: 'Build passed', kind: 'success' });
+    expect(sent).toMatchObject({ title: 'Build passed', kind: 'success', read: false });
+    expect(await got1).toEqual({ notification: sent, unread: 1 });
+    expect(await got2).toEqual({ notification: sent, unread: 1 });
+    await flush(bob);
+    expect(bobSeen).toEqual([]);
+    const list = ok(await request<NotifyListResult>(bob, 'notify:list', {}));
+    expect(list).toMatchObject({ items: [], unread: 0 });
+  });
+
+  it("notify('all') reaches every connected user", async () => {
+    const sockets = await Promise.all(['alice', 'bob', 'carol'].map((u) => server.connect(u)));
+    const got = sockets.map((s) => next<NotifyNewEvent>(s, 'notify:new'));
+    const sent = await server.wirekit.notify('all', { title: 'Maintenance at 22:00' });
+    for (const event of await Promise.all(got)) {
+      expect(event).toEqual({ notification: sent, unread: 1 });
+    }
+  });
+
+  it('lists, marks read, marks all read and dismisses, syncing other tabs', async () => {
+    const tab1 = await server.connect('alice');
+    const tab2 = await server.connect('alice');
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++)
+      ids.push((await server.wirekit.notify('alice', { title: `n${i}` })).id);
+
+    const page1 = ok(await request<NotifyListResult>(tab1, 'notify:list', { limit: 3 }));
+    expect(page1.items.map((n) => n.title)).toEqual(['n5', 'n4', 'n3']);
+    expect(page1.unread).toBe(5);
+    const page2 = ok(
+      await request<NotifyListResult>(tab1, 'notify:list', { limit: 3, before: page1.nextCursor }),
+    );
+    expect(page2.items.map((n) => n.title)).toEqual(['n2', 'n1']);
+    expect(page2.nextCursor).toBeNull();
+
+    const synced = next<NotifyUnreadEvent>(tab2, 'notify:unread');
+    expect(
+      ok(await request<UnreadResult>(tab1, 'notify:read', { ids: [ids[0], ids[1]] })).unread,
+    ).toBe(3);
+    expect(await synced).toEqual({ unread: 3, read: [ids[0], ids[1]] });
+    const listed = ok(await request<NotifyListResult>(tab2, 'notify:list'));
+    expect(listed.items.filter((n) => n.read).map((n) => n.title)).toEqual(['n2', 'n1']);
+
+    expect(ok(await request<UnreadResult>(tab1, 'notify:dismiss', { ids: [ids[4]] })).unread).toBe(
+      2,
+    );
+    expect(ok(await request<NotifyListResult>(tab1, 'notify:list')).items).toHaveLength(4);
+    expect(ok(await request<UnreadResult>(tab1, 'notify:read-all')).unread).toBe(0);
+    expect(
+      ok(await request<NotifyListResult>(tab2, 'notify:list')).items.every((n) => n.read),
+    ).toBe(true);
+  });
+
+  it('rejects an invalid notification from the server API', async () => {
+    await expect(server.wirekit.notify('alice', { title: '' })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('health', () => {
+  it('reports connections, users, rooms and namespaces', async () => {
+    await joined('alice');
+    await joined('alice', 'dev');
+    await joined('bob');
+    const health = server.wirekit.health();
+    expect(health).toMatchObject({
+      status: 'ok',
+      protocol: 1,
+      connections: 3,
+      users: 2,
+      rooms: 2,
+      namespaces: { '/': 3 },
+      store: 'memory',
+    });
+    expect(health.memory?.rss).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,263 @@
+import {
+  DEFAULT_PAGE_SIZE,
+  ServerEvents,
+  ackError,
+  ackOk,
+  type Ack,
+  type ChatDeletePayload,
+  type ChatDeleteResult,
+  type ChatEditPayload,
+  type ChatEditResult,
+  type ChatHistoryPayload,
+  type ChatHistoryResult,
+  type ChatJoinPayload,
+  type ChatJoinResult,
+  type ChatLeavePayload,
+  type ChatMessage,
+  type ChatSendPayload,
+  type ChatSendResult,
+  type ChatTypingPayload,
+  type UserRef,
+} from '@wirekit/core/protocol';
+import { createId } from '../ids.js';
+import { parseCursor, type WirekitStore } from '../store/types.js';
+import { roomChannel, userChannel, type Hub } from './hub.js';
+import type { Session, WirekitUser } from './session.js';
+
+/** Options of {@link ChatService}. */
+export interface ChatServiceOptions<U extends WirekitUser = WirekitUser> {
+  store: WirekitStore;
+  hub: Hub;
+  /** May this user join (and read the history of) this room? @default every room */
+  authorizeRoom?: (user: U, room: string) => boolean | Promise<boolean>;
+  /** May this user edit or delete others' messages in this room? @default nobody */
+  canModerate?: (user: U, room: string) => boolean | Promise<boolean>;
+  /**
+   * Minimum time between two `typing: true` broadcasts of one session in one room.
+   * @default 1500
+   */
+  typingThrottleMs?: number;
+  /**
+   * Messages returned by `chat:join` when the payload gives no `limit`.
+   * @default 50
+   */
+  joinHistory?: number;
+  /**
+   * How long a (user, client id) pair is remembered for dedupe, in ms.
+   * @default 86_400_000
+   */
+  dedupeTtlMs?: number;
+  /** Clock, for tests. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Chat rooms, independent of the transport: membership, history, send with
+ * dedupe, edit, delete, throttled typing and presence. Every method returns
+ * the ack to send back; none throws for a client mistake.
+ */
+export class ChatService<U extends WirekitUser = WirekitUser> {
+  readonly #store: WirekitStore;
+  readonly #hub: Hub;
+  readonly #authorize: (user: U, room: string) => boolean | Promise<boolean>;
+  readonly #moderate: (user: U, room: string) => boolean | Promise<boolean>;
+  readonly #typingThrottle: number;
+  readonly #joinHistory: number;
+  readonly #dedupeTtl: number;
+  readonly #now: () => number;
+  /** Messages stored by this process (health). */
+  messages = 0;
+
+  constructor(options: ChatServiceOptions<U>) {
+    this.#store = options.store;
+    this.#hub = options.hub;
+    this.#authorize = options.authorizeRoom ?? (() => true);
+    this.#moderate = options.canModerate ?? (() => false);
+    this.#typingThrottle = options.typingThrottleMs ?? 1500;
+    this.#joinHistory = options.joinHistory ?? DEFAULT_PAGE_SIZE;
+    this.#dedupeTtl = options.dedupeTtlMs ?? 86_400_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async join(session: Session<U>, payload: ChatJoinPayload): Promise<Ack<ChatJoinResult>> {
+    const { room } = payload;
+    if (!(await this.#authorize(session.user, room))) {
+      return ackError('forbidden', `not allowed to join room ${room}`);
+    }
+    const channel = roomChannel(room);
+    const before = await this.#hub.sessions(channel);
+    const wasPresent = before.some((s) => s.user.id === session.user.id);
+    if (!session.rooms.has(room)) {
+      await this.#hub.join(session.id, channel);
+      session.rooms.add(room);
+      if (!wasPresent) this.#presence(session, room, 'join');
+    }
+    const page = await this.#store.history(room, { limit: payload.limit ?? this.#joinHistory });
+    const members = dedupeUsers([...before.map((s) => s.user), session.ref]);
+    return ackOk({ room, messages: page.messages, nextCursor: page.nextCursor, members });
+  }
+
+  async leave(session: Session<U>, payload: ChatLeavePayload): Promise<Ack<{ room: string }>> {
+    const { room } = payload;
+    if (session.rooms.has(room)) await this.#leave(session, room);
+    return ackOk({ room });
+  }
+
+  /** Leaves every room; call when the session ends. */
+  async disconnect(session: Session<U>): Promise<void> {
+    await Promise.all([...session.rooms].map((room) => this.#leave(session, room)));
+  }
+
+  async #leave(session: Session<U>, room: string): Promise<void> {
+    session.rooms.delete(room);
+    const wasTyping = session.typingSentAt.delete(room);
+    const channel = roomChannel(room);
+    await this.#hub.leave(session.id, channel);
+    if (wasTyping) {
+      this.#hub.emit(
+        channel,
+        ServerEvents.chatTyping,
+        { room, user: session.ref, typing: false },
+        { exceptChannel: userChannel(session.user.id), volatile: true },
+      );
+    }
+    const remaining = await this.#hub.sessions(channel);
+    if (!remaining.some((s) => s.user.id === session.user.id)) {
+      this.#presence(session, room, 'leave');
+    }
+  }
+
+  #presence(session: Session<U>, room: string, action: 'join' | 'leave'): void {
+    this.#hub.emit(
+      roomChannel(room),
+      ServerEvents.chatPresence,
+      { room, user: session.ref, action },
+      { exceptChannel: userChannel(session.user.id) },
+    );
+  }
+
+  #notMember(room: string) {
+    return ackError('forbidden', `join room ${room} first`);
+  }
+
+  /**
+   * Stores and broadcasts a message. The sender is always the session's user;
+   * a resend with the same client id returns the first stored message with
+   * `duplicate: true` and is not broadcast again.
+   */
+  async send(
+    session: Session<U>,
+    payload: ChatSendPayload,
+    cid?: string,
+  ): Promise<Ack<ChatSendResult>> {
+    const { room, text } = payload;
+    if (!session.rooms.has(room)) return this.#notMember(room);
+    const clientId = cid ?? payload.clientId;
+    const now = this.#now();
+    const draft: Omit<ChatMessage, 'seq'> = {
+      id: createId(now),
+      room,
+      text,
+      user: session.ref,
+      createdAt: now,
+      ...(clientId !== undefined ? { clientId } : {}),
+    };
+    const { message, duplicate } = await this.#store.appendMessage(draft, {
+      ...(clientId !== undefined
+        ? { dedupeKey: `${session.user.id}\u0000${clientId}`, dedupeTtlMs: this.#dedupeTtl }
+        : {}),
+    });
+    if (!duplicate) {
+      this.messages += 1;
+      // A message ends typing; receivers drop the indicator on chat:message.
+      session.typingSentAt.delete(room);
+      this.#hub.emit(roomChannel(room), ServerEvents.chatMessage, message, {
+        exceptSession: session.id,
+      });
+    }
+    return ackOk({ message, duplicate });
+  }
+
+  async #ownMessage(session: Session<U>, room: string, id: string) {
+    if (!session.rooms.has(room)) return this.#notMember(room);
+    const message = await this.#store.getMessage(room, id);
+    if (!message || message.deletedAt !== undefined) {
+      return ackError('not_found', `no message ${id} in room ${room}`);
+    }
+    if (message.user.id !== session.user.id && !(await this.#moderate(session.user, room))) {
+      return ackError('forbidden', 'not your message');
+    }
+    return null;
+  }
+
+  async edit(session: Session<U>, payload: ChatEditPayload): Promise<Ack<ChatEditResult>> {
+    const { room, id, text } = payload;
+    const denied = await this.#ownMessage(session, room, id);
+    if (denied) return denied;
+    const message = await this.#store.updateMessage(room, id, { text, editedAt: this.#now() });
+    if (!message) return ackError('not_found', `no message ${id} in room ${room}`);
+    this.#hub.emit(roomChannel(room), ServerEvents.chatEdited, message, {
+      exceptSession: session.id,
+    });
+    return ackOk({ message });
+  }
+
+  async delete(session: Session<U>, payload: ChatDeletePayload): Promise<Ack<ChatDeleteResult>> {
+    const { room, id } = payload;
+    const denied = await this.#ownMessage(session, room, id);
+    if (denied) return denied;
+    const deletedAt = this.#now();
+    const message = await this.#store.updateMessage(room, id, { deletedAt });
+    if (!message) return ackError('not_found', `no message ${id} in room ${room}`);
+    const event = { room, id, deletedAt };
+    this.#hub.emit(roomChannel(room), ServerEvents.chatDeleted, event, {
+      exceptSession: session.id,
+    });
+    return ackOk(event);
+  }
+
+  /**
+   * Broadcasts a typing change to the room's other users (volatile). A
+   * `typing: true` is sent at most once per throttle window per session and
+   * room; a `typing: false` only after a `true` was sent.
+   */
+  typing(session: Session<U>, payload: ChatTypingPayload): Ack<Record<never, never>> {
+    const { room, typing } = payload;
+    if (!session.rooms.has(room)) return this.#notMember(room);
+    const now = this.#now();
+    const last = session.typingSentAt.get(room);
+    if (typing) {
+      if (last !== undefined && now - last < this.#typingThrottle) return ackOk({});
+      session.typingSentAt.set(room, now);
+    } else {
+      if (last === undefined) return ackOk({});
+      session.typingSentAt.delete(room);
+    }
+    this.#hub.emit(
+      roomChannel(room),
+      ServerEvents.chatTyping,
+      { room, user: session.ref, typing },
+      { exceptChannel: userChannel(session.user.id), volatile: true },
+    );
+    return ackOk({});
+  }
+
+  async history(session: Session<U>, payload: ChatHistoryPayload): Promise<Ack<ChatHistoryResult>> {
+    const { room, before } = payload;
+    if (!session.rooms.has(room) && !(await this.#authorize(session.user, room))) {
+      return ackError('forbidden', `not allowed to read room ${room}`);
+    }
+    if (parseCursor(before) === null) return ackError('invalid', 'before is not a valid cursor');
+    const page = await this.#store.history(room, {
+      limit: payload.limit ?? DEFAULT_PAGE_SIZE,
+      ...(before !== undefined ? { before } : {}),
+    });
+    return ackOk({ room, messages: page.messages, nextCursor: page.nextCursor });
+  }
+}
+
+function dedupeUsers(users: UserRef[]): UserRef[] {
+  const byId = new Map<string, UserRef>();
+  for (const user of users) if (!byId.has(user.id)) byId.set(user.id, user);
+  return [...byId.values()];
+}

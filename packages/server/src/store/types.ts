@@ -1,0 +1,98 @@
+import type { ChatMessage, Notification } from '@wirekit/core/protocol';
+
+/** A message before the store assigned its per-room sequence number. */
+export type NewMessage = Omit<ChatMessage, 'seq'>;
+
+/** A change to a stored message: an edit, or a deletion (which empties the text). */
+export type MessagePatch = { text: string; editedAt: number } | { deletedAt: number };
+
+/** One page of a room's history, oldest first. */
+export interface HistoryPage {
+  messages: ChatMessage[];
+  /** Pass as `before` to get the previous (older) page; `null` at the start of history. */
+  nextCursor: string | null;
+}
+
+/** One page of a user's notifications, newest first. */
+export interface NotificationPage {
+  items: Notification[];
+  unread: number;
+  /** Pass as `before` to get the next (older) page; `null` at the end. */
+  nextCursor: string | null;
+}
+
+/** Options of {@link WirekitStore.appendMessage}. */
+export interface AppendOptions {
+  /** When set, a second append with the same key returns the first message instead. */
+  dedupeKey?: string;
+  /**
+   * How long a dedupe key is remembered, in ms.
+   * @default 86_400_000 (one day)
+   */
+  dedupeTtlMs?: number;
+}
+
+/** Result of {@link WirekitStore.appendMessage}. */
+export interface AppendResult {
+  message: ChatMessage;
+  /** True when the dedupe key was seen before and nothing was stored. */
+  duplicate: boolean;
+}
+
+/**
+ * Where chat history and notifications live. One interface, two shipped
+ * implementations: {@link MemoryStore} (default, one process) and
+ * `RedisStore` from `@wirekit/server/redis` (shared by several processes).
+ *
+ * Cursors are the decimal `seq` of a message (history) or of a
+ * notification (feed); they are opaque to clients.
+ */
+export interface WirekitStore {
+  /** A short name for health output, e.g. `'memory'` or `'redis'`. */
+  readonly kind: string;
+  /** Stores a message, assigning the next `seq` of its room; dedupes by `dedupeKey`. */
+  appendMessage(message: NewMessage, options?: AppendOptions): Promise<AppendResult>;
+  /** A message by id, or `null` if it was never stored or has been trimmed. */
+  getMessage(room: string, id: string): Promise<ChatMessage | null>;
+  /** Applies an edit or deletion; `null` if the message does not exist. */
+  updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null>;
+  /** The `limit` newest messages older than `before` (all if unset), oldest first. */
+  history(room: string, options: { before?: string; limit: number }): Promise<HistoryPage>;
+  /** Adds an unread notification to a user's feed; resolves to the new unread count. */
+  addNotification(userId: string, notification: Notification): Promise<number>;
+  /** The `limit` newest notifications older than `before`, newest first, with the unread count. */
+  listNotifications(
+    userId: string,
+    options: { before?: string; limit: number },
+  ): Promise<NotificationPage>;
+  /** Marks some (or all) notifications read; resolves to the unread count. Unknown ids are ignored. */
+  markRead(userId: string, ids: readonly string[] | 'all'): Promise<number>;
+  /** Removes notifications from a user's feed; resolves to the unread count. Unknown ids are ignored. */
+  dismiss(userId: string, ids: readonly string[]): Promise<number>;
+  /** The unread count of a user. */
+  unreadCount(userId: string): Promise<number>;
+  /** Releases what the store owns (never a client that was passed in). */
+  close(): Promise<void>;
+}
+
+/** Parses a cursor; `undefined` for none, `null` for a malformed one. */
+export function parseCursor(cursor: string | undefined): number | undefined | null {
+  if (cursor === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,15}$/.test(cursor)) return null;
+  return Number(cursor);
+}
+
+/** Thrown by a store for a malformed cursor; the server answers `invalid`. */
+export class InvalidCursorError extends Error {
+  constructor(cursor: string) {
+    super(`invalid cursor: ${cursor.slice(0, 64)}`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Parses a cursor or throws {@link InvalidCursorError}. */
+export function requireCursor(cursor: string | undefined): number {
+  const parsed = parseCursor(cursor);
+  if (parsed === null) throw new InvalidCursorError(cursor ?? '');
+  return parsed ?? Number.POSITIVE_INFINITY;
+}
