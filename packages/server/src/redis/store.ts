@@ -1,0 +1,289 @@
+import type { ChatMessage, Notification } from '@wirekit/core/protocol';
+import type { Redis } from 'ioredis';
+import {
+  requireCursor,
+  type AppendOptions,
+  type AppendResult,
+  type HistoryPage,
+  type MessagePatch,
+  type NewMessage,
+  type NotificationPage,
+  type WirekitStore,
+} from '../store/types.js';
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /** A connected ioredis client. The store never closes it: you own it. */
+  client: Redis;
+  /**
+   * Prefix of every key, to share a Redis database with other data.
+   * @default 'wk:'
+   */
+  prefix?: string;
+  /**
+   * Messages kept per room; older ones are dropped.
+   * @default 1000
+   */
+  maxHistoryPerRoom?: number;
+  /**
+   * Notifications kept per user; older ones are dropped.
+   * @default 200
+   */
+  maxNotificationsPerUser?: number;
+}
+
+// Appends a message and trims the room, atomically; a known dedupe key returns the stored JSON.
+// KEYS: seq, idx (zset seq→id), msg (hash id→json), dedupe. ARGV: id, json without seq, max, ttl, dedupe?
+const APPEND = `
+if ARGV[5] == '1' then
+  local seen = redis.call('GET', KEYS[4])
+  if seen then return {1, seen} end
+end
+local seq = redis.call('INCR', KEYS[1])
+local json = '{"seq":' .. seq .. ',' .. string.sub(ARGV[2], 2)
+redis.call('ZADD', KEYS[2], seq, ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], json)
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+  redis.call('HDEL', KEYS[3], unpack(old))
+end
+if ARGV[5] == '1' then redis.call('SET', KEYS[4], json, 'PX', ARGV[4]) end
+return {0, json}
+`;
+
+// Replaces a message only if it still exists (it may have been trimmed meanwhile).
+const REPLACE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+
+// Adds an unread notification and trims the feed; returns the unread count.
+// KEYS: seq, idx (zset seq→id), data (hash id→json), unread (set). ARGV: id, json, max.
+const NOTIFY = `
+local seq = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], seq, ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+  redis.call('HDEL', KEYS[3], unpack(old))
+  redis.call('SREM', KEYS[4], unpack(old))
+end
+return redis.call('SCARD', KEYS[4])
+`;
+
+const DAY = 86_400_000;
+
+type ExecResult = [error: Error | null, result: unknown][] | null;
+
+function results(exec: ExecResult): unknown[] {
+  if (!exec) throw new Error('redis transaction aborted');
+  return exec.map(([error, result]) => {
+    if (error) throw error;
+    return result;
+  });
+}
+
+/**
+ * A {@link WirekitStore} in Redis, shared by every server process: history
+ * per room in a sorted set (score = seq) plus a hash of messages, dedupe keys
+ * with a TTL, and per user a sorted set, a hash and an unread set. Writes that
+ * must be atomic (append + trim + dedupe) run as Lua scripts. Keys of one room
+ * or one user share a hash tag, so the scripts also work on Redis Cluster.
+ *
+ * @example
+ * import { Redis } from 'ioredis';
+ * import { RedisStore } from '@wirekit/server/redis';
+ * const store = new RedisStore({ client: new Redis(process.env.REDIS_URL) });
+ * attachWirekit(io, { authenticate, store });
+ */
+export class RedisStore implements WirekitStore {
+  readonly kind = 'redis';
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #maxHistory: number;
+  readonly #maxNotifications: number;
+
+  constructor(options: RedisStoreOptions) {
+    this.#redis = options.client;
+    this.#prefix = options.prefix ?? 'wk:';
+    this.#maxHistory = options.maxHistoryPerRoom ?? 1000;
+    this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
+  }
+
+  #room(room: string) {
+    const base = `${this.#prefix}chat:{${room}}:`;
+    return { seq: `${base}seq`, idx: `${base}idx`, msg: `${base}msg`, dedupe: `${base}dd:` };
+  }
+
+  #feed(userId: string) {
+    const base = `${this.#prefix}ntf:{${userId}}:`;
+    return { seq: `${base}seq`, idx: `${base}idx`, data: `${base}data`, unread: `${base}unread` };
+  }
+
+  async appendMessage(message: NewMessage, options: AppendOptions = {}): Promise<AppendResult> {
+    const keys = this.#room(message.room);
+    const dedupe = options.dedupeKey;
+    const reply = (await this.#redis.eval(
+      APPEND,
+      4,
+      keys.seq,
+      keys.idx,
+      keys.msg,
+      keys.dedupe + (dedupe ?? ''),
+      message.id,
+      JSON.stringify(message),
+      this.#maxHistory,
+      options.dedupeTtlMs ?? DAY,
+      dedupe === undefined ? '0' : '1',
+    )) as [number, string];
+    return { message: JSON.parse(reply[1]) as ChatMessage, duplicate: reply[0] === 1 };
+  }
+
+  async getMessage(room: string, id: string): Promise<ChatMessage | null> {
+    const json = await this.#redis.hget(this.#room(room).msg, id);
+    return json === null ? null : (JSON.parse(json) as ChatMessage);
+  }
+
+  async updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null> {
+    const current = await this.getMessage(room, id);
+    if (!current) return null;
+    const next: ChatMessage =
+      'deletedAt' in patch
+        ? { ...current, text: '', deletedAt: patch.deletedAt }
+        : { ...current, text: patch.text, editedAt: patch.editedAt };
+    const done = await this.#redis.eval(REPLACE, 1, this.#room(room).msg, id, JSON.stringify(next));
+    return done === 1 ? next : null;
+  }
+
+  async history(room: string, options: { before?: string; limit: number }): Promise<HistoryPage> {
+    const before = requireCursor(options.before);
+    const keys = this.#room(room);
+    const max = before === Number.POSITIVE_INFINITY ? '+inf' : `(${before}`;
+    const ids = await this.#redis.zrevrangebyscore(
+      keys.idx,
+      max,
+      '-inf',
+      'LIMIT',
+      0,
+      options.limit + 1,
+    );
+    const more = ids.length > options.limit;
+    const pageIds = ids.slice(0, options.limit);
+    if (pageIds.length === 0) return { messages: [], nextCursor: null };
+    const jsons = await this.#redis.hmget(keys.msg, ...pageIds);
+    const messages = jsons
+      .flatMap((json) => (json === null ? [] : [JSON.parse(json) as ChatMessage]))
+      .reverse();
+    const oldest = messages[0];
+    return { messages, nextCursor: more && oldest ? String(oldest.seq) : null };
+  }
+
+  async addNotification(userId: string, notification: Notification): Promise<number> {
+    const keys = this.#feed(userId);
+    const { read: _read, ...rest } = notification;
+    const unread = await this.#redis.eval(
+      NOTIFY,
+      4,
+      keys.seq,
+      keys.idx,
+      keys.data,
+      keys.unread,
+      notification.id,
+      JSON.stringify(rest),
+      this.#maxNotifications,
+    );
+    return Number(unread);
+  }
+
+  async listNotifications(
+    userId: string,
+    options: { before?: string; limit: number },
+  ): Promise<NotificationPage> {
+    const before = requireCursor(options.before);
+    const keys = this.#feed(userId);
+    const max = before === Number.POSITIVE_INFINITY ? '+inf' : `(${before}`;
+    const flat = await this.#redis.zrevrangebyscore(
+      keys.idx,
+      max,
+      '-inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      options.limit + 1,
+    );
+    const entries: { id: string; seq: string }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      entries.push({ id: flat[i] ?? '', seq: flat[i + 1] ?? '' });
+    }
+    const more = entries.length > options.limit;
+    const page = entries.slice(0, options.limit);
+    if (page.length === 0) {
+      return { items: [], unread: await this.unreadCount(userId), nextCursor: null };
+    }
+    const ids = page.map((e) => e.id);
+    const [jsons, unreadFlags, unread] = results(
+      await this.#redis
+        .multi()
+        .hmget(keys.data, ...ids)
+        .smismember(keys.unread, ...ids)
+        .scard(keys.unread)
+        .exec(),
+    ) as [(string | null)[], number[], number];
+    const items: Notification[] = [];
+    jsons.forEach((json, i) => {
+      if (json === null) return;
+      items.push({
+        ...(JSON.parse(json) as Omit<Notification, 'read'>),
+        read: unreadFlags[i] !== 1,
+      });
+    });
+    const last = page[page.length - 1];
+    return { items, unread, nextCursor: more && last ? last.seq : null };
+  }
+
+  async markRead(userId: string, ids: readonly string[] | 'all'): Promise<number> {
+    const keys = this.#feed(userId);
+    if (ids === 'all') {
+      await this.#redis.del(keys.unread);
+      return 0;
+    }
+    if (ids.length === 0) return this.unreadCount(userId);
+    const [, unread] = results(
+      await this.#redis
+        .multi()
+        .srem(keys.unread, ...ids)
+        .scard(keys.unread)
+        .exec(),
+    );
+    return Number(unread);
+  }
+
+  async dismiss(userId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return this.unreadCount(userId);
+    const keys = this.#feed(userId);
+    const out = results(
+      await this.#redis
+        .multi()
+        .zrem(keys.idx, ...ids)
+        .hdel(keys.data, ...ids)
+        .srem(keys.unread, ...ids)
+        .scard(keys.unread)
+        .exec(),
+    );
+    return Number(out[3]);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    return this.#redis.scard(this.#feed(userId).unread);
+  }
+
+  async close(): Promise<void> {
+    // The client belongs to the caller.
+  }
+}

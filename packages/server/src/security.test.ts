@@ -1,0 +1,226 @@
+import type { ChatMessage, ChatSendResult, NotifyListResult } from '@wirekit/core/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  flush,
+  next,
+  ok,
+  record,
+  request,
+  startServer,
+  type TestServer,
+} from './test-utils/harness.js';
+
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('handshake security', () => {
+  it('refuses a missing, empty or forged token as unauthorized', async () => {
+    server = await startServer();
+    for (const auth of [undefined, {}, { token: '' }, { token: 'token-nobody' }, { token: 42 }]) {
+      const error = await server.refused(auth);
+      expect(error.message).toBe('unauthorized');
+      expect(error.data).toMatchObject({ code: 'unauthorized' });
+    }
+    expect(server.wirekit.health().counters.refused.unauthorized).toBe(5);
+    expect(server.wirekit.health().connections).toBe(0);
+  });
+
+  it('refuses a token that has already expired, and a wrong protocol version', async () => {
+    server = await startServer({
+      authenticate: (token) => ({ id: token, expiresAt: Date.now() - 1 }),
+    });
+    expect((await server.refused({ token: 'alice' })).data).toMatchObject({ code: 'unauthorized' });
+    await server.close();
+    server = await startServer();
+    expect((await server.refused({ token: 'token-alice', protocol: 99 })).data).toMatchObject({
+      code: 'invalid',
+    });
+  });
+
+  it('reports a throwing authenticate hook as unavailable, not unauthorized', async () => {
+    server = await startServer({
+      authenticate: () => {
+        throw new Error('db down');
+      },
+    });
+    expect((await server.refused({ token: 'x' })).data).toMatchObject({ code: 'unavailable' });
+  });
+
+  it('disconnects a session whose token expires, with wk:error unauthorized', async () => {
+    server = await startServer({
+      authenticate: (token) => ({ id: token, expiresAt: Date.now() + 150 }),
+    });
+    const socket = await server.connect('x', { auth: { token: 'alice' } });
+    const error = next<{ code: string }>(socket, 'wk:error');
+    const gone = next<string>(socket, 'disconnect');
+    expect(await error).toMatchObject({ code: 'unauthorized' });
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('refuses connections past maxConnections with a reason', async () => {
+    server = await startServer({ maxConnections: 2 });
+    await server.connect('alice');
+    await server.connect('bob');
+    const error = await server.refused({ token: 'token-carol' });
+    expect(error.data).toMatchObject({ code: 'unavailable' });
+  });
+});
+
+describe('authorization', () => {
+  it('denies a room authorizeRoom refuses, and its history', async () => {
+    server = await startServer({
+      authorizeRoom: (user, room) => room !== 'staff' || user.id === 'alice',
+    });
+    const alice = await server.connect('alice');
+    const mallory = await server.connect('mallory');
+    ok(await request(alice, 'chat:join', { room: 'staff' }));
+    ok(await request(alice, 'chat:send', { room: 'staff', text: 'secret' }));
+    expect(await request(mallory, 'chat:join', { room: 'staff' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await request(mallory, 'chat:history', { room: 'staff' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await request(mallory, 'chat:send', { room: 'staff', text: 'let me in' })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'forbidden' },
+      },
+    );
+  });
+
+  it("cannot read or change another user's notifications", async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    const mallory = await server.connect('mallory');
+    const secret = await server.wirekit.notify('alice', { title: 'Your reset code is 1234' });
+    const list = ok(await request<NotifyListResult>(mallory, 'notify:list', { userId: 'alice' }));
+    expect(list.items).toEqual([]);
+    ok(await request(mallory, 'notify:read', { ids: [secret.id] }));
+    ok(await request(mallory, 'notify:dismiss', { ids: [secret.id] }));
+    ok(await request(mallory, 'notify:read-all', { userId: 'alice' }));
+    const own = ok(await request<NotifyListResult>(alice, 'notify:list'));
+    expect(own.unread).toBe(1);
+    expect(own.items.map((n) => n.id)).toEqual([secret.id]);
+  });
+
+  it('cannot set the sender of a message', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    const mallory = await server.connect('mallory');
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+    ok(await request(mallory, 'chat:join', { room: 'lobby' }));
+    const atAlice = next<ChatMessage>(alice, 'chat:message');
+    const sent = ok(
+      await request<ChatSendResult>(mallory, 'chat:send', {
+        room: 'lobby',
+        text: 'I am alice',
+        user: { id: 'alice', name: 'Alice' },
+        userId: 'alice',
+        sender: 'alice',
+        id: 'forged-id',
+        seq: 999,
+        createdAt: 0,
+      }),
+    );
+    expect(sent.message.user).toEqual({ id: 'mallory', name: 'Mallory' });
+    expect(sent.message.id).not.toBe('forged-id');
+    expect(sent.message.seq).toBe(1);
+    expect(sent.message.createdAt).toBeGreaterThan(0);
+    expect((await atAlice).user.id).toBe('mallory');
+  });
+});
+
+describe('limits', () => {
+  it('answers invalid payloads with typed errors naming the field', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+    const cases: [string, unknown, string][] = [
+      ['chat:join', { room: '../etc' }, 'room'],
+      ['chat:join', 'lobby', ''],
+      ['chat:send', { room: 'lobby', text: '   ' }, 'text'],
+      ['chat:send', { room: 'lobby' }, 'text'],
+      ['chat:history', { room: 'lobby', limit: 1000 }, 'limit'],
+      ['notify:read', { ids: [] }, 'ids'],
+    ];
+    for (const [event, data, path] of cases) {
+      const ack = await request(alice, event, data);
+      expect(ack, event).toMatchObject({ ok: false, error: { code: 'invalid' } });
+      if (!ack.ok && path) expect(ack.error.issues?.[0]?.path).toBe(path);
+    }
+    expect(
+      await request(alice, 'chat:send', { room: 'lobby', text: 'x' }, { cid: 'bad cid!' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+    expect(await request(alice, 'admin:drop-tables', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+  });
+
+  it('answers oversized text and events with too_large and stays up', async () => {
+    server = await startServer({ maxEventBytes: 16_384 });
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+    ok(await request(bob, 'chat:join', { room: 'lobby' }));
+    expect(
+      await request(alice, 'chat:send', { room: 'lobby', text: 'x'.repeat(4001) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'too_large' },
+    });
+    expect(
+      await request(alice, 'chat:send', { room: 'lobby', text: 'x', padding: 'y'.repeat(100_000) }),
+    ).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    // 4,000 UTF-16 units of 4-byte emoji are within both limits.
+    expect(
+      await request(alice, 'chat:send', { room: 'lobby', text: '😀'.repeat(1999) + 'ok' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    const atAlice = next<ChatMessage>(alice, 'chat:message');
+    ok(await request(bob, 'chat:send', { room: 'lobby', text: 'still here' }));
+    expect((await atAlice).text).toBe('still here');
+    expect(alice.connected).toBe(true);
+  });
+
+  it('rate-limits a flood per socket while other clients stay served', async () => {
+    server = await startServer({ rateLimit: { capacity: 10, refillPerSecond: 1 } });
+    const flooder = await server.connect('mallory');
+    const alice = await server.connect('alice');
+    const bob = await server.connect('bob');
+    ok(await request(flooder, 'chat:join', { room: 'lobby' }));
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+    ok(await request(bob, 'chat:join', { room: 'lobby' }));
+    const seenByBob = record<ChatMessage>(bob, 'chat:message');
+
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        request(flooder, 'chat:send', { room: 'lobby', text: `spam ${i}` }),
+      ),
+    );
+    const limited = acks.filter((a) => !a.ok && a.error.code === 'rate_limited');
+    expect(limited.length).toBeGreaterThanOrEqual(185);
+    const first = limited[0];
+    expect(first && !first.ok && first.error.retryAfterMs).toBeGreaterThan(0);
+    // The heartbeat is exempt.
+    ok(await request(flooder, 'wk:ping'));
+
+    const atBob = next<ChatMessage>(bob, 'chat:message');
+    ok(await request(alice, 'chat:send', { room: 'lobby', text: 'served' }));
+    expect((await atBob).text).toBe('served');
+    await flush(bob);
+    expect(seenByBob.filter((m) => m.user.id === 'mallory').length).toBeLessThanOrEqual(15);
+    expect(server.wirekit.health().counters.errors.rate_limited).toBe(limited.length);
+  });
+});

@@ -1,0 +1,118 @@
+import type { ChatTypingEvent } from '@wirekit/core/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../store/memory.js';
+import { ChatService } from './chat.js';
+import type { EmitOptions, Hub, HubSession } from './hub.js';
+import { createSession, type Session } from './session.js';
+
+/** The smallest in-process hub: proves the services need no Socket.IO. */
+class FakeHub implements Hub {
+  readonly channels = new Map<string, Set<string>>();
+  readonly users = new Map<string, HubSession['user']>();
+  readonly sent: {
+    channel: string | null;
+    event: string;
+    payload: unknown;
+    options: EmitOptions;
+  }[] = [];
+
+  add(session: Session): void {
+    this.users.set(session.id, session.ref);
+  }
+  join(sessionId: string, channel: string): void {
+    const set = this.channels.get(channel) ?? new Set();
+    set.add(sessionId);
+    this.channels.set(channel, set);
+  }
+  leave(sessionId: string, channel: string): void {
+    this.channels.get(channel)?.delete(sessionId);
+  }
+  emit(channel: string | null, event: string, payload: unknown, options: EmitOptions = {}): void {
+    this.sent.push({ channel, event, payload, options });
+  }
+  async sessions(channel: string | null): Promise<HubSession[]> {
+    const ids = channel === null ? [...this.users.keys()] : [...(this.channels.get(channel) ?? [])];
+    return ids.flatMap((sessionId) => {
+      const user = this.users.get(sessionId);
+      return user ? [{ sessionId, user }] : [];
+    });
+  }
+}
+
+describe('ChatService (transport-independent)', () => {
+  let now: number;
+  let hub: FakeHub;
+  let chat: ChatService;
+  let alice: Session;
+
+  beforeEach(async () => {
+    now = 1_000;
+    hub = new FakeHub();
+    chat = new ChatService({
+      store: new MemoryStore(),
+      hub,
+      now: () => now,
+      typingThrottleMs: 1000,
+    });
+    alice = createSession('s1', { id: 'alice', name: 'Alice' });
+    hub.add(alice);
+    await chat.join(alice, { room: 'lobby' });
+    hub.sent.length = 0;
+  });
+
+  const typingEvents = () =>
+    hub.sent
+      .filter((s) => s.event === 'chat:typing')
+      .map((s) => (s.payload as ChatTypingEvent).typing);
+
+  it('throttles typing: true to one broadcast per window, volatile, not to the sender', () => {
+    expect(chat.typing(alice, { room: 'lobby', typing: true }).ok).toBe(true);
+    now += 500;
+    chat.typing(alice, { room: 'lobby', typing: true });
+    now += 499;
+    chat.typing(alice, { room: 'lobby', typing: true });
+    expect(typingEvents()).toEqual([true]);
+    now += 1;
+    chat.typing(alice, { room: 'lobby', typing: true });
+    expect(typingEvents()).toEqual([true, true]);
+    expect(hub.sent[0]?.options).toEqual({ exceptChannel: 'wk:user:alice', volatile: true });
+  });
+
+  it('sends typing: false only after a true, at once', () => {
+    chat.typing(alice, { room: 'lobby', typing: false });
+    expect(typingEvents()).toEqual([]);
+    chat.typing(alice, { room: 'lobby', typing: true });
+    chat.typing(alice, { room: 'lobby', typing: false });
+    chat.typing(alice, { room: 'lobby', typing: false });
+    expect(typingEvents()).toEqual([true, false]);
+  });
+
+  it('ends typing when the user leaves', async () => {
+    chat.typing(alice, { room: 'lobby', typing: true });
+    await chat.leave(alice, { room: 'lobby' });
+    expect(typingEvents()).toEqual([true, false]);
+    expect(hub.sent.at(-1)).toMatchObject({ event: 'chat:presence', payload: { action: 'leave' } });
+  });
+
+  it('refuses typing in a room not joined', () => {
+    expect(chat.typing(alice, { room: 'elsewhere', typing: true })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('lets a moderator delete others’ messages', async () => {
+    const mod = new ChatService({
+      store: new MemoryStore(),
+      hub,
+      canModerate: (user) => user.id === 'mod',
+    });
+    const bob = createSession('s2', { id: 'bob' });
+    const moderator = createSession('s3', { id: 'mod' });
+    await mod.join(bob, { room: 'r' });
+    await mod.join(moderator, { room: 'r' });
+    const sent = await mod.send(bob, { room: 'r', text: 'spam' });
+    if (!sent.ok) throw new Error('send failed');
+    expect((await mod.delete(moderator, { room: 'r', id: sent.message.id })).ok).toBe(true);
+  });
+});

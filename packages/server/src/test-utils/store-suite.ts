@@ -1,0 +1,208 @@
+import type { ChatMessage, Notification } from '@wirekit/core/protocol';
+import { describe, expect, it } from 'vitest';
+import { InvalidCursorError, type NewMessage, type WirekitStore } from '../store/types.js';
+
+/** Limits a store factory must honour for the shared suite. */
+export interface SuiteLimits {
+  maxHistoryPerRoom: number;
+  maxNotificationsPerUser: number;
+}
+
+let n = 0;
+function draft(room: string, text: string, user = 'alice'): NewMessage {
+  n += 1;
+  return { id: `m${n}-${room}`, room, text, user: { id: user }, createdAt: 1_700_000_000_000 + n };
+}
+
+function note(title: string): Notification {
+  n += 1;
+  return { id: `n${n}`, title, createdAt: 1_700_000_000_000 + n, read: false };
+}
+
+/**
+ * The behaviour every {@link WirekitStore} must have. Run it for each
+ * implementation with a factory that returns an empty store.
+ */
+export function storeSuite(
+  name: string,
+  create: (limits: SuiteLimits) => Promise<WirekitStore> | WirekitStore,
+): void {
+  const make = (limits: Partial<SuiteLimits> = {}) =>
+    create({ maxHistoryPerRoom: 1000, maxNotificationsPerUser: 200, ...limits });
+
+  describe(`${name} store: chat history`, () => {
+    it('assigns increasing seq numbers per room', async () => {
+      const store = await make();
+      const a1 = await store.appendMessage(draft('a', 'one'));
+      const a2 = await store.appendMessage(draft('a', 'two'));
+      const b1 = await store.appendMessage(draft('b', 'one'));
+      expect([a1.message.seq, a2.message.seq, b1.message.seq]).toEqual([1, 2, 1]);
+      expect(a1.duplicate).toBe(false);
+      expect(a1.message).toMatchObject({ room: 'a', text: 'one', user: { id: 'alice' } });
+    });
+
+    it('keeps seq unique under concurrent appends', async () => {
+      const store = await make();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.appendMessage(draft('busy', `m${i}`))),
+      );
+      expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    });
+
+    it('dedupes by key and returns the first message', async () => {
+      const store = await make();
+      const first = await store.appendMessage(draft('r', 'hello'), { dedupeKey: 'alice\u0000c1' });
+      const again = await store.appendMessage(draft('r', 'hello (resent)'), {
+        dedupeKey: 'alice\u0000c1',
+      });
+      const other = await store.appendMessage(draft('r', 'hello', 'bob'), {
+        dedupeKey: 'bob\u0000c1',
+      });
+      expect(again).toEqual({ message: first.message, duplicate: true });
+      expect(other.duplicate).toBe(false);
+      expect(other.message.seq).toBe(2);
+      const page = await store.history('r', { limit: 10 });
+      expect(page.messages.map((m) => m.text)).toEqual(['hello', 'hello']);
+    });
+
+    it('pages history backwards with cursors, oldest first within a page', async () => {
+      const store = await make();
+      for (let i = 1; i <= 25; i++) await store.appendMessage(draft('p', `m${i}`));
+      const texts = (page: { messages: ChatMessage[] }) => page.messages.map((m) => m.text);
+      const p1 = await store.history('p', { limit: 10 });
+      expect(texts(p1)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 16}`));
+      expect(p1.nextCursor).toBe('16');
+      const p2 = await store.history('p', { limit: 10, before: p1.nextCursor ?? undefined });
+      expect(texts(p2)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 6}`));
+      const p3 = await store.history('p', { limit: 10, before: p2.nextCursor ?? undefined });
+      expect(texts(p3)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+      expect(p3.nextCursor).toBeNull();
+      const exact = await store.history('p', { limit: 5, before: '6' });
+      expect(texts(exact)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+      expect(exact.nextCursor).toBeNull();
+      expect(await store.history('nowhere', { limit: 10 })).toEqual({
+        messages: [],
+        nextCursor: null,
+      });
+    });
+
+    it('rejects a malformed cursor', async () => {
+      const store = await make();
+      await expect(store.history('p', { limit: 10, before: 'abc' })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
+    });
+
+    it('keeps at most maxHistoryPerRoom messages', async () => {
+      const store = await make({ maxHistoryPerRoom: 5 });
+      for (let i = 1; i <= 8; i++) await store.appendMessage(draft('small', `m${i}`));
+      const page = await store.history('small', { limit: 100 });
+      expect(page.messages.map((m) => m.text)).toEqual(['m4', 'm5', 'm6', 'm7', 'm8']);
+      expect(page.nextCursor).toBeNull();
+      const first = page.messages[0];
+      expect(first && (await store.getMessage('small', first.id))).toEqual(first);
+    });
+
+    it('gets, edits and deletes a message in place', async () => {
+      const store = await make();
+      const { message } = await store.appendMessage(draft('e', 'typo'));
+      await store.appendMessage(draft('e', 'after'));
+      expect(await store.getMessage('e', message.id)).toEqual(message);
+      expect(await store.getMessage('e', 'missing')).toBeNull();
+      expect(await store.getMessage('other', message.id)).toBeNull();
+      const edited = await store.updateMessage('e', message.id, { text: 'fixed', editedAt: 5 });
+      expect(edited).toEqual({ ...message, text: 'fixed', editedAt: 5 });
+      const deleted = await store.updateMessage('e', message.id, { deletedAt: 6 });
+      expect(deleted).toMatchObject({ id: message.id, seq: 1, text: '', deletedAt: 6 });
+      const page = await store.history('e', { limit: 10 });
+      expect(page.messages.map((m) => m.text)).toEqual(['', 'after']);
+      expect(await store.updateMessage('e', 'missing', { deletedAt: 1 })).toBeNull();
+    });
+  });
+
+  describe(`${name} store: notifications`, () => {
+    it('counts unread, lists newest first with cursors and read flags', async () => {
+      const store = await make();
+      const ids: string[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const item = note(`t${i}`);
+        ids.push(item.id);
+        expect(await store.addNotification('alice', item)).toBe(i);
+      }
+      expect(await store.markRead('alice', [ids[0] ?? '', 'unknown'])).toBe(4);
+      const p1 = await store.listNotifications('alice', { limit: 3 });
+      expect(p1.items.map((x) => x.title)).toEqual(['t5', 't4', 't3']);
+      expect(p1.unread).toBe(4);
+      expect(p1.nextCursor).not.toBeNull();
+      const p2 = await store.listNotifications('alice', {
+        limit: 3,
+        before: p1.nextCursor ?? undefined,
+      });
+      expect(p2.items.map((x) => [x.title, x.read])).toEqual([
+        ['t2', false],
+        ['t1', true],
+      ]);
+      expect(p2.nextCursor).toBeNull();
+      expect(p2.items[1]).toEqual({
+        id: ids[0],
+        title: 't1',
+        createdAt: expect.any(Number),
+        read: true,
+      });
+    });
+
+    it('keeps feeds per user', async () => {
+      const store = await make();
+      await store.addNotification('alice', note('for alice'));
+      expect(await store.unreadCount('bob')).toBe(0);
+      expect(await store.listNotifications('bob', { limit: 10 })).toEqual({
+        items: [],
+        unread: 0,
+        nextCursor: null,
+      });
+      expect(await store.markRead('bob', 'all')).toBe(0);
+      expect(await store.unreadCount('alice')).toBe(1);
+    });
+
+    it('marks all read and dismisses', async () => {
+      const store = await make();
+      const a = note('a');
+      const b = note('b');
+      const c = note('c');
+      for (const item of [a, b, c]) await store.addNotification('u', item);
+      expect(await store.dismiss('u', [b.id, 'unknown'])).toBe(2);
+      expect((await store.listNotifications('u', { limit: 10 })).items.map((x) => x.id)).toEqual([
+        c.id,
+        a.id,
+      ]);
+      expect(await store.markRead('u', 'all')).toBe(0);
+      expect(await store.unreadCount('u')).toBe(0);
+      const after = await store.listNotifications('u', { limit: 10 });
+      expect(after.items.every((x) => x.read)).toBe(true);
+      expect(await store.addNotification('u', note('d'))).toBe(1);
+    });
+
+    it('keeps at most maxNotificationsPerUser, dropping the oldest', async () => {
+      const store = await make({ maxNotificationsPerUser: 3 });
+      for (let i = 1; i <= 5; i++) await store.addNotification('u', note(`t${i}`));
+      const page = await store.listNotifications('u', { limit: 10 });
+      expect(page.items.map((x) => x.title)).toEqual(['t5', 't4', 't3']);
+      expect(page.unread).toBe(3);
+    });
+
+    it('keeps optional fields', async () => {
+      const store = await make();
+      const rich: Notification = {
+        ...note('rich'),
+        body: 'body',
+        kind: 'warning',
+        url: '/x',
+        data: { a: 1, nested: { b: [1, 2] } },
+      };
+      await store.addNotification('u', rich);
+      expect((await store.listNotifications('u', { limit: 1 })).items[0]).toEqual(rich);
+    });
+  });
+}
