@@ -32,3 +32,4 @@ export type {
   WirekitStore,
 } from './store/types.js';
 export { createId } from './ids.js';
+export { getWirekit, registerWirekit } from './global.js';
