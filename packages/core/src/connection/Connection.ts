@@ -61,6 +61,8 @@ export class Connection<
   #link: TransportLink | null = null;
   #attemptSeq = 0;
   #attempt = 0;
+  /** Retries scheduled since the last success: the backoff step (a lost session is step 1). */
+  #retries = 0;
   #nextRetryAt: number | null = null;
   #error: WirekitError | null = null;
   #rtt: number | null = null;
@@ -103,6 +105,10 @@ export class Connection<
     }
   }
 
+  protected override onListenersChange(): void {
+    this.#snapshot = undefined; // `listeners` counts subscribers
+  }
+
   get state(): ConnectionState {
     return this.#state;
   }
@@ -142,6 +148,7 @@ export class Connection<
     if (this.#state === 'idle') return this.open();
     this.#dropLink();
     this.#attempt = 0;
+    this.#retries = 0;
     void this.#connect();
   }
 
@@ -161,6 +168,7 @@ export class Connection<
     this.#handlerCount = 0;
     this.#changed(true);
     this.listeners.clear();
+    this.#snapshot = undefined; // subscribers are gone too
   }
 
   /**
@@ -287,6 +295,7 @@ export class Connection<
 
   async #connect(): Promise<void> {
     this.#cancelRetry?.();
+    this.#cancelRetry = undefined;
     this.#nextRetryAt = null;
     const seq = ++this.#attemptSeq;
     this.#attempt += 1;
@@ -295,27 +304,34 @@ export class Connection<
     );
     this.#changed(true);
 
+    // The deadline covers the auth callback too: a hung token refresh must not hang the attempt.
+    const timeout = this.#options.connectTimeout ?? 10_000;
+    let settled = false;
+    this.#cancelConnectTimeout?.();
+    this.#cancelConnectTimeout = this.#timers.set(() => {
+      if (seq !== this.#attemptSeq || settled) return;
+      this.#linkLost(new WirekitError('timeout', `No connection within ${timeout} ms`));
+    }, timeout);
+
     let auth: Record<string, unknown> | undefined;
     if (this.#options.auth) {
       try {
         const payload = await this.#options.auth();
         if (seq !== this.#attemptSeq) return;
         if (payload === null || payload === undefined) {
-          return this.#attemptFailed(
+          return this.#linkLost(
             new WirekitError('unauthorized', 'No credentials: the auth callback returned nothing'),
           );
         }
         auth = typeof payload === 'string' ? { token: payload } : payload;
       } catch (cause) {
         if (seq !== this.#attemptSeq) return;
-        return this.#attemptFailed(
-          new WirekitError('network', 'The auth callback failed', { cause }),
-        );
+        return this.#linkLost(new WirekitError('network', 'The auth callback failed', { cause }));
       }
     }
 
-    const timeout = this.#options.connectTimeout ?? 10_000;
-    let settled = false;
+    let returned = false;
+    let openedEarly = false;
     const link = this.#options.transport.connect({
       key: this.key,
       url: this.#options.url,
@@ -325,7 +341,9 @@ export class Connection<
         onOpen: () => {
           if (seq !== this.#attemptSeq || settled) return;
           settled = true;
-          this.#opened();
+          // Opened inside connect(): finish once the link is ours, so the flush can write.
+          if (returned) this.#opened();
+          else openedEarly = true;
         },
         onMessage: (event, data, bytes) => {
           if (seq === this.#attemptSeq) this.#receive(event, data, bytes);
@@ -340,22 +358,19 @@ export class Connection<
         },
       },
     });
+    returned = true;
     if (seq !== this.#attemptSeq) {
       link.close();
       return;
     }
     this.#link = link;
-    if (!settled) {
-      this.#cancelConnectTimeout = this.#timers.set(() => {
-        if (seq !== this.#attemptSeq || settled) return;
-        this.#linkLost(new WirekitError('timeout', `No connection within ${timeout} ms`));
-      }, timeout);
-    }
+    if (openedEarly) this.#opened();
   }
 
   #opened(): void {
     this.#cancelConnectTimeout?.();
     this.#attempt = 0;
+    this.#retries = 0;
     this.#error = null;
     this.#connectedAt = this.#clock.now();
     this.#setState('connected');
@@ -378,16 +393,18 @@ export class Connection<
       ? (reply: unknown) => {
           if (!this.#outbox.remove(entry.cid)) return;
           this.#written.delete(entry.cid);
+          this.#unscheduleExpiry(entry);
           const pending = this.#pending.get(entry.cid);
           this.#pending.delete(entry.cid);
           pending?.resolve(reply);
           this.#changed(false);
         }
       : undefined;
+    // Marked before sending: a local transport may ack synchronously inside send().
+    if (entry.ack) this.#written.add(entry.cid);
     const bytes = link.send(entry.event, entry.data, { cid: entry.cid }, onAck);
     this.#countOut(bytes >= 0 ? bytes : entry.bytes);
-    if (entry.ack) this.#written.add(entry.cid);
-    else this.#outbox.remove(entry.cid);
+    if (!entry.ack && this.#outbox.remove(entry.cid)) this.#unscheduleExpiry(entry);
   }
 
   #receive(event: string, data: unknown, bytes: number): void {
@@ -451,11 +468,13 @@ export class Connection<
 
   #drop(entry: OutboxEntry): void {
     this.#stats.dropped += 1;
+    this.#written.delete(entry.cid);
     this.#pending
       .get(entry.cid)
       ?.reject(new WirekitError('overflow', `Outbox full: "${entry.event}" dropped`));
     this.#pending.delete(entry.cid);
     this.#report({ type: 'dropped', reason: 'overflow', message: entry });
+    this.#unscheduleExpiry(entry);
     this.#changed(false);
   }
 
@@ -495,6 +514,15 @@ export class Connection<
     }, at - this.#clock.now());
   }
 
+  /** `entry` left the outbox: if the expiry timer was set for it, move it to the next deadline. */
+  #unscheduleExpiry(entry: OutboxEntry): void {
+    if (entry.expiresAt !== this.#expiryAt) return;
+    this.#cancelExpiry?.();
+    this.#cancelExpiry = undefined;
+    this.#expiryAt = Infinity;
+    this.#scheduleExpiry(this.#outbox.nextExpiry());
+  }
+
   /** The current link died (closed, timed out, heartbeat): decide whether and when to retry. */
   #linkLost(error: WirekitError): void {
     this.#dropLink();
@@ -512,7 +540,8 @@ export class Connection<
       this.#changed(true);
       return;
     }
-    const delay = backoffDelay(this.#attempt, this.#options.backoff, this.#options.random);
+    this.#retries += 1;
+    const delay = backoffDelay(this.#retries, this.#options.backoff, this.#options.random);
     this.#nextRetryAt = this.#clock.now() + delay;
     this.#setState('reconnecting');
     this.#cancelRetry = this.#timers.set(() => {

@@ -64,6 +64,7 @@ export class Heartbeat {
     const sentAt = clock.now();
     let answered = false;
     const cancelTimeout = timers.set(() => {
+      this.#forget(cancelTimeout);
       if (answered || run !== this.#run) return;
       this.#missed += 1;
       if (this.#missed >= maxMissed) {
@@ -71,18 +72,25 @@ export class Heartbeat {
         this.#deps.onDead();
       }
     }, timeout);
+    this.#cancels.push(cancelTimeout);
     this.#deps.ping(() => {
       if (answered || run !== this.#run) return;
       answered = true;
       cancelTimeout();
+      this.#forget(cancelTimeout);
       this.#missed = 0;
       this.#deps.onRtt(clock.now() - sentAt);
     });
     const cancelNext = timers.set(() => {
       if (run !== this.#run) return;
-      this.#cancels = this.#cancels.filter((c) => c !== cancelNext && c !== cancelTimeout);
+      // Only this tick's timer: a previous timeout may still be pending (timeout > interval).
+      this.#forget(cancelNext);
       this.#tick(run);
     }, interval);
-    this.#cancels.push(cancelTimeout, cancelNext);
+    this.#cancels.push(cancelNext);
+  }
+
+  #forget(cancel: () => void): void {
+    this.#cancels = this.#cancels.filter((c) => c !== cancel);
   }
 }

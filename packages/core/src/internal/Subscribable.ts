@@ -4,10 +4,13 @@ export class Subscribable<TListener extends (...args: never[]) => void> {
 
   /** Adds a listener; returns its disposer. Calling the disposer twice is harmless. */
   subscribe = (listener: TListener): (() => void) => {
+    const added = !this.listeners.has(listener);
     this.listeners.add(listener);
+    if (added) this.onListenersChange();
     if (this.listeners.size === 1) this.onSubscribe();
     return () => {
       if (!this.listeners.delete(listener)) return;
+      this.onListenersChange();
       if (this.listeners.size === 0) this.onUnsubscribe();
     };
   };
@@ -17,6 +20,9 @@ export class Subscribable<TListener extends (...args: never[]) => void> {
   }
 
   protected onSubscribe(): void {}
+
+  /** After every add or remove (e.g. to refresh a snapshot that counts listeners). */
+  protected onListenersChange(): void {}
 
   protected onUnsubscribe(): void {}
 }

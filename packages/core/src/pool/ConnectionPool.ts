@@ -89,6 +89,8 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
   readonly #timers: Timers;
   readonly #transport: Transport;
   #snapshot: PoolSnapshot | undefined;
+  /** The connection snapshots `#snapshot` was built from, in entry order. */
+  #sources: ConnectionSnapshot[] = [];
   #destroyed = false;
   #warned = false;
 
@@ -145,13 +147,16 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
   }
 
   getSnapshot = (): PoolSnapshot => {
-    if (this.#snapshot) return this.#snapshot;
+    // Connections change without telling the pool when nobody subscribes to it: compare theirs.
+    if (this.#snapshot && this.#sourcesCurrent()) return this.#snapshot;
+    this.#sources = [];
     const connections: PoolConnectionSnapshot[] = [];
     let leases = 0;
     let listeners = 0;
     let timers = this.#timers.size;
     for (const entry of this.#entries.values()) {
       const snap = entry.connection.getSnapshot();
+      this.#sources.push(snap);
       connections.push(
         Object.freeze({ ...snap, refCount: entry.refCount, idleSince: entry.idleSince }),
       );
@@ -168,6 +173,15 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
     });
     return this.#snapshot;
   };
+
+  #sourcesCurrent(): boolean {
+    if (this.#sources.length !== this.#entries.size) return false;
+    let i = 0;
+    for (const entry of this.#entries.values()) {
+      if (entry.connection.getSnapshot() !== this.#sources[i++]) return false;
+    }
+    return true;
+  }
 
   /** Alias of `getSnapshot()`. */
   snapshot(): PoolSnapshot {
