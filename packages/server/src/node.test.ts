@@ -39,6 +39,14 @@ describe('createNodeServer (adapter-node custom server)', () => {
     const health = (await (await fetch(`${base}/healthz?x=1`)).json()) as WirekitHealth;
     expect(health).toMatchObject({ status: 'ok', connections: 1, users: 1 });
     expect(getWirekit()).toBe(server.wirekit);
+    // Long-polling requests go to Socket.IO, never to the app's handler.
+    const polling = connectClient(base, {
+      auth: { token: tokenOf('bob') },
+      transports: ['polling'],
+      reconnection: false,
+    });
+    expect((await next<{ user: { id: string } }>(polling, 'wk:hello')).user.id).toBe('bob');
+    polling.disconnect();
     client.disconnect();
   });
 

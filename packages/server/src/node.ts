@@ -115,10 +115,12 @@ export function createNodeServer<U extends WirekitUser = WirekitUser>(
   options: NodeServerOptions<U>,
 ): NodeServer<U> {
   const { handler, healthPath = false, ...attachOptions } = options;
-  let attached: AttachedWirekit<U> | undefined;
-  const httpServer = createServer((req, res) => {
-    if (healthPath !== false && attached && req.url?.split('?')[0] === healthPath) {
-      const body = JSON.stringify(attached.wirekit.health());
+  // The app's listener must exist before Socket.IO attaches: engine.io wraps the
+  // listeners present at that time so that its own /socket.io/ requests skip them.
+  const ref: { current?: AttachedWirekit<U> } = {};
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (healthPath !== false && ref.current && req.url?.split('?')[0] === healthPath) {
+      const body = JSON.stringify(ref.current.wirekit.health());
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(body);
       return;
@@ -129,7 +131,8 @@ export function createNodeServer<U extends WirekitUser = WirekitUser>(
       res.end(error ? 'Internal Server Error' : 'Not Found');
     });
   });
-  attached = attachToHttpServer(httpServer, attachOptions);
+  const attached = attachToHttpServer(httpServer, attachOptions);
+  ref.current = attached;
   const { io, wirekit, close } = attached;
   return {
     httpServer,

@@ -16,10 +16,10 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function hello(port: number) {
+async function hello(port: number, transport: 'websocket' | 'polling' = 'websocket') {
   const client = connectClient(`http://127.0.0.1:${port}`, {
     auth: { token: tokenOf('alice') },
-    transports: ['websocket'],
+    transports: [transport],
     reconnection: false,
   });
   const event = await next<{ user: { id: string } }>(client, 'wk:hello');
@@ -50,6 +50,7 @@ describe('wirekit() Vite plugin', () => {
     await server.listen();
     const { port } = server.httpServer?.address() as AddressInfo;
     expect((await hello(port)).user.id).toBe('alice');
+    expect((await hello(port, 'polling')).user.id).toBe('alice');
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
     expect(getWirekit()?.health().status).toBe('ok');
     await server.close();
