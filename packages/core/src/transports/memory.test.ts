@@ -1,0 +1,71 @@
+import { describe, expect, it, vi } from 'vitest';
+import { WirekitError } from '../errors.js';
+import { createMemoryServer, memory } from './memory.js';
+import type { LinkHandlers, LinkParams } from './types.js';
+
+function handlers() {
+  return {
+    onOpen: vi.fn<LinkHandlers['onOpen']>(),
+    onMessage: vi.fn<LinkHandlers['onMessage']>(),
+    onInvalid: vi.fn<LinkHandlers['onInvalid']>(),
+    onClose: vi.fn<LinkHandlers['onClose']>(),
+  };
+}
+
+function params(h: LinkHandlers, extra: Partial<LinkParams> = {}): LinkParams {
+  return { key: '/', url: 'memory://', auth: undefined, timeout: 1_000, handlers: h, ...extra };
+}
+
+const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+describe('memory transport', () => {
+  it('opens on the next microtask and exchanges events both ways', async () => {
+    const server = createMemoryServer();
+    const got: unknown[] = [];
+    server.onConnection((peer) => {
+      peer.on('ping', (data, _meta, ack) => ack?.({ pong: data }));
+      peer.onAny((event, data) => got.push([event, data]));
+      peer.emit('hello', 1);
+    });
+    const h = handlers();
+    const link = memory(server).connect(params(h));
+    expect(h.onOpen).not.toHaveBeenCalled();
+    await flush();
+    expect(h.onOpen).toHaveBeenCalledTimes(1);
+    expect(h.onMessage).toHaveBeenCalledWith('hello', 1, -1);
+    const onAck = vi.fn();
+    link.send('ping', 7, { cid: 'c1' }, onAck);
+    await flush();
+    expect(onAck).toHaveBeenCalledWith({ pong: 7 });
+    expect(got).toEqual([['ping', 7]]);
+  });
+
+  it('reports a server close, but never calls onClose after the client closed', async () => {
+    const server = createMemoryServer();
+    const h = handlers();
+    memory(server).connect(params(h));
+    await flush();
+    server.peers[0]?.close('bye');
+    await flush();
+    expect(h.onClose).toHaveBeenCalledWith(expect.any(WirekitError));
+    expect(h.onClose.mock.calls[0]?.[0]).toMatchObject({ kind: 'server', message: 'bye' });
+
+    const h2 = handlers();
+    const link = memory(server).connect(params(h2));
+    await flush();
+    server.setAvailable(false); // the drop is on its way…
+    link.close(); // …but the client closes first
+    await flush();
+    expect(h2.onClose).not.toHaveBeenCalled();
+  });
+
+  it('rejects with unauthorized when authenticate says no', async () => {
+    const server = createMemoryServer({ authenticate: (auth) => auth?.token === 'ok' });
+    const h = handlers();
+    memory(server).connect(params(h, { auth: { token: 'nope' } }));
+    await flush();
+    expect(h.onOpen).not.toHaveBeenCalled();
+    expect(h.onClose.mock.calls[0]?.[0]).toMatchObject({ kind: 'unauthorized' });
+    expect(server.peers).toHaveLength(0);
+  });
+});

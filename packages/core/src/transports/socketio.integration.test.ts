@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSocketServer, type TestSocketServer, until } from '../../test/socketio-server.js';
+import type { ConnectionSnapshot } from '../connection/types.js';
+import { type ConnectionPool, createPool, type PoolOptions } from '../pool/ConnectionPool.js';
+import { socketio } from './socketio.js';
+
+const numberSchema = {
+  '~standard': {
+    version: 1 as const,
+    vendor: 'test',
+    validate: (v: unknown) =>
+      typeof v === 'number' ? { value: v } : { issues: [{ message: 'expected a number' }] },
+  },
+};
+
+let servers: TestSocketServer[] = [];
+let pools: ConnectionPool[] = [];
+
+async function server(
+  options?: Parameters<typeof startSocketServer>[0],
+  stored?: Map<string, unknown>,
+) {
+  const s = await startSocketServer(options, stored);
+  servers.push(s);
+  return s;
+}
+function pool(url: string, options: Partial<PoolOptions> = {}) {
+  const p = createPool({
+    url,
+    transport: socketio(),
+    connectOnServer: true,
+    idleTimeout: 50,
+    ...options,
+  });
+  pools.push(p);
+  return p;
+}
+
+afterEach(async () => {
+  for (const p of pools) p.destroy();
+  await Promise.all(servers.map((s) => s.stop().catch(() => {})));
+  servers = [];
+  pools = [];
+});
+
+describe('socketio transport against a real Socket.IO server', () => {
+  it('shares one socket for two leases of the same key', async () => {
+    const s = await server();
+    const p = pool(s.url);
+    const a = p.acquire('/chat');
+    const b = p.acquire('/chat');
+    expect(a.connection).toBe(b.connection);
+    await until(() => a.connection.state === 'connected', 'connected');
+    expect(s.sockets).toBe(1);
+    expect(s.handshakes).toBe(1);
+    expect(p.getSnapshot().connections[0]?.refCount).toBe(2);
+  });
+
+  it('multiplexes two namespaces over one engine connection', async () => {
+    const s = await server();
+    const p = pool(s.url);
+    const chat = p.acquire('/chat');
+    const notify = p.acquire('/notify');
+    await until(
+      () => chat.connection.state === 'connected' && notify.connection.state === 'connected',
+      'both connected',
+    );
+    expect(s.sockets).toBe(2);
+    expect(s.engineConnections).toBe(1);
+    expect(s.io.engine.clientsCount).toBe(1);
+  });
+
+  it('disconnects on the server only after the idle grace period', async () => {
+    const s = await server();
+    const p = pool(s.url, { idleTimeout: 300 });
+    const lease = p.acquire('/');
+    await until(() => lease.connection.state === 'connected', 'connected');
+    lease.release();
+    expect(s.sockets).toBe(1);
+    const releasedAt = Date.now();
+    await until(() => s.sockets === 0, 'server-side disconnect');
+    expect(Date.now() - releasedAt).toBeGreaterThanOrEqual(250);
+    expect(p.getSnapshot().connections).toHaveLength(0);
+    expect(lease.connection.state).toBe('closed');
+  });
+
+  it('reconnects with growing delays while the server is down, then delivers queued acked sends once', async () => {
+    const stored = new Map<string, unknown>();
+    const s1 = await server({}, stored);
+    const p = pool(s1.url, {
+      backoff: { initialDelay: 40, factor: 2, maxDelay: 320, jitter: 0 },
+      heartbeat: false,
+    });
+    const { connection } = p.acquire('/');
+    await until(() => connection.state === 'connected', 'connected');
+
+    const delays: number[] = [];
+    const off = connection.subscribe((snap: ConnectionSnapshot) => {
+      if (snap.state === 'reconnecting' && snap.nextRetryAt !== null) {
+        const delay = snap.nextRetryAt - Date.now();
+        if (delays.length === 0 || snap.attempt > delays.length) delays.push(delay);
+      }
+    });
+    const port = s1.port;
+    await s1.stop();
+    await until(() => connection.state === 'reconnecting', 'reconnecting');
+
+    const replies = [1, 2, 3].map((n) =>
+      connection.send('store', { n }, { ack: true, timeout: 20_000 }),
+    );
+    expect(connection.getSnapshot().queued).toBe(3);
+    await until(() => delays.length >= 4, 'four scheduled retries');
+    off();
+    // Growing delays, within the scheduling slack of a real clock.
+    for (let i = 1; i < delays.length; i++)
+      expect(delays[i]!).toBeGreaterThan(delays[i - 1]! * 1.5);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(320);
+
+    const s2 = await server({ port }, stored);
+    await until(() => connection.state === 'connected', 'reconnected');
+    const acks = (await Promise.all(replies)) as Array<{ ok: boolean; cid: string }>;
+    expect(acks.every((a) => a.ok)).toBe(true);
+    expect(stored.size).toBe(3);
+    expect(s2.storeReceipts).toBe(3);
+    expect([...stored.values()]).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(connection.getSnapshot().queued).toBe(0);
+  });
+
+  it('resends an unacked message after a drop with the same client id (stored once)', async () => {
+    const s = await server();
+    const p = pool(s.url, { backoff: { initialDelay: 20, jitter: 0 }, heartbeat: false });
+    const { connection } = p.acquire('/');
+    await until(() => connection.state === 'connected', 'connected');
+    const reply = (await connection.send('store-then-drop', { text: 'once' }, { ack: true })) as {
+      duplicate?: boolean;
+    };
+    expect(reply.duplicate).toBe(true);
+    expect(s.storeReceipts).toBe(2);
+    expect(s.stored.size).toBe(1);
+  });
+
+  it('stops after an unauthorized handshake (no retry storm) until reconnect() with a new token', async () => {
+    const s = await server({ tokens: ['good'] });
+    let token = 'bad';
+    let authCalls = 0;
+    const p = pool(s.url, {
+      backoff: { initialDelay: 1, jitter: 0 },
+      auth: () => {
+        authCalls += 1;
+        return token;
+      },
+    });
+    const { connection } = p.acquire('/');
+    await until(() => connection.state === 'failed', 'failed');
+    const snap = connection.getSnapshot();
+    expect(snap.error?.kind).toBe('unauthorized');
+    expect(snap.timers).toBe(0); // nothing scheduled: no retry is coming
+    expect(snap.nextRetryAt).toBeNull();
+    expect(s.handshakes).toBe(1);
+    expect(s.rejected).toBe(1);
+
+    token = 'good';
+    connection.reconnect();
+    await until(() => connection.state === 'connected', 'connected with the new token');
+    expect(authCalls).toBe(2);
+    expect(s.handshakes).toBe(2);
+  });
+
+  it('calls the auth callback on every reconnect, so a refreshed token is used', async () => {
+    const s = await server({ tokens: ['t1', 't2'] });
+    const tokens = ['t1', 't2'];
+    const seen: string[] = [];
+    s.io.on('connection', (socket) =>
+      seen.push((socket.handshake.auth as { token: string }).token),
+    );
+    const p = pool(s.url, {
+      backoff: { initialDelay: 10, jitter: 0 },
+      auth: () => ({ token: tokens.shift() }),
+    });
+    const { connection } = p.acquire('/');
+    await until(() => seen.length === 1, 'first session');
+    s.io.disconnectSockets(true);
+    await until(() => seen.length === 2 && connection.state === 'connected', 'second session');
+    expect(seen).toEqual(['t1', 't2']);
+  });
+
+  it('drops invalid inbound payloads, counts them, and never calls the handler', async () => {
+    const s = await server();
+    const p = pool(s.url, { schemas: { echo: numberSchema } });
+    const { connection } = p.acquire('/');
+    const received: unknown[] = [];
+    const diagnostics: string[] = [];
+    connection.on('echo', (n) => received.push(n));
+    connection.onDiagnostic((d) => diagnostics.push(d.type));
+    await until(() => connection.state === 'connected', 'connected');
+    connection.send('echo', 'not a number');
+    connection.send('echo', 7);
+    await until(() => received.length === 1, 'valid echo');
+    expect(received).toEqual([7]);
+    expect(connection.getSnapshot().invalid).toBe(1);
+    expect(diagnostics).toEqual(['invalid']);
+  });
+
+  it('measures RTT and counts messages and bytes both ways', async () => {
+    const s = await server();
+    const p = pool(s.url);
+    const { connection } = p.acquire('/');
+    await until(() => connection.getSnapshot().rtt !== null, 'first heartbeat');
+    await connection.send('echo', { hello: 'world' }, { ack: true });
+    await until(() => connection.getSnapshot().messagesIn >= 1, 'echo received');
+    const snap = connection.getSnapshot();
+    expect(snap.rtt).toBeGreaterThanOrEqual(0);
+    expect(snap.messagesOut).toBeGreaterThanOrEqual(1);
+    expect(snap.bytesOut).toBeGreaterThan(10);
+    expect(snap.bytesIn).toBeGreaterThan(10);
+  });
+
+  it('reports a network error and keeps retrying when nothing listens', async () => {
+    const s = await server();
+    const port = s.port;
+    await s.stop();
+    servers = [];
+    const p = pool(`http://127.0.0.1:${port}`, {
+      backoff: { initialDelay: 5, jitter: 0 },
+      maxAttempts: 3,
+    });
+    const { connection } = p.acquire('/');
+    await until(() => connection.state === 'failed', 'failed after max attempts');
+    expect(connection.getSnapshot().error?.kind).toBe('network');
+    expect(connection.getSnapshot().attempt).toBe(3);
+  });
+});

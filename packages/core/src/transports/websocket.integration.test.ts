@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { until } from '../../test/socketio-server.js';
+import { startEchoWsServer } from '../../test/ws-server.js';
+import { type ConnectionPool, createPool, type PoolOptions } from '../pool/ConnectionPool.js';
+import { type WebSocketConstructor, websocket } from './websocket.js';
+
+type WsServer = Awaited<ReturnType<typeof startEchoWsServer>>;
+let ws: WsServer;
+let pools: ConnectionPool[] = [];
+beforeEach(async () => {
+  ws = await startEchoWsServer();
+});
+afterEach(async () => {
+  for (const p of pools) p.destroy();
+  pools = [];
+  await ws.close();
+});
+
+function pool(options: Partial<PoolOptions> = {}) {
+  const p = createPool({
+    url: ws.url,
+    transport: websocket({ WebSocket: WebSocket as unknown as WebSocketConstructor }),
+    connectOnServer: true,
+    auth: () => 'good',
+    ...options,
+  });
+  pools.push(p);
+  return p;
+}
+
+const numberSchema = {
+  '~standard': {
+    version: 1 as const,
+    vendor: 'test',
+    validate: (v: unknown) =>
+      typeof v === 'number' ? { value: v } : { issues: [{ message: 'NaN' }] },
+  },
+};
+
+describe('websocket transport against a real ws server (Node)', () => {
+  it('handshakes with the token in the first frame, not the URL, and acks', async () => {
+    const { connection } = pool().acquire('/ws');
+    const echoed: unknown[] = [];
+    connection.on('echo', (d) => echoed.push(d));
+    await until(() => connection.state === 'connected', 'connected');
+    expect(ws.hellos).toBe(1);
+    const reply = await connection.send('echo', { a: 1 }, { ack: true });
+    expect(reply).toEqual({ a: 1 });
+    await until(() => echoed.length === 1, 'echo event');
+    await until(() => connection.getSnapshot().rtt !== null, 'rtt');
+    expect(connection.getSnapshot().bytesIn).toBeGreaterThan(0);
+  });
+
+  it('treats close code 4401 as unauthorized and does not retry', async () => {
+    const { connection } = pool({ auth: () => 'nope', backoff: { initialDelay: 1 } }).acquire(
+      '/ws',
+    );
+    await until(() => connection.state === 'failed', 'failed');
+    expect(connection.getSnapshot().error?.kind).toBe('unauthorized');
+    expect(connection.getSnapshot().timers).toBe(0);
+    expect(ws.connections).toBe(1);
+  });
+
+  it('counts malformed frames and schema failures without calling handlers', async () => {
+    const { connection } = pool({ schemas: { number: numberSchema } }).acquire('/ws');
+    const numbers: unknown[] = [];
+    connection.on('number', (n) => numbers.push(n));
+    await until(() => connection.state === 'connected', 'connected');
+    await connection.send('garbage', null, { ack: true });
+    await until(() => numbers.length === 1, 'valid number');
+    expect(numbers).toEqual([42]);
+    expect(connection.getSnapshot().invalid).toBe(2);
+  });
+
+  it('reconnects after a server close (4000) and detects a silent peer by heartbeat', async () => {
+    const { connection } = pool({
+      backoff: { initialDelay: 10, jitter: 0 },
+      heartbeat: { interval: 100, timeout: 100 },
+    }).acquire('/ws');
+    await until(() => connection.state === 'connected', 'connected');
+    connection.send('kick', null);
+    await until(() => connection.getSnapshot().error?.kind === 'server', 'server close seen');
+    await until(() => connection.state === 'connected', 'reconnected');
+    expect(ws.connections).toBe(2);
+
+    connection.send('silent', null);
+    await until(() => connection.getSnapshot().error?.kind === 'timeout', 'heartbeat timeout');
+    await until(() => connection.state === 'connected', 'reconnected after heartbeat');
+    expect(ws.connections).toBe(3);
+  });
+});
