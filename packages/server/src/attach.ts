@@ -216,6 +216,8 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
 
   const startedAt = now();
   const sessions = new Map<string, Session<U>>();
+  // Authenticated but not yet connected (a later middleware may still refuse the socket).
+  const authenticated = new WeakMap<Socket, Session<U>>();
   const refused: Partial<Record<ErrorCode, number>> = {};
   const errors: Partial<Record<ErrorCode, number>> = {};
   let pending = 0;
@@ -256,7 +258,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
             return refuse('unauthorized', 'token expired');
           }
           const session = createSession(socket.id, user);
-          sessions.set(socket.id, session);
+          authenticated.set(socket, session);
           socket.data = {
             ...(isPlainObject(socket.data) ? socket.data : {}),
             [SOCKET_DATA_KEY]: { user: session.ref },
@@ -272,11 +274,13 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
   });
 
   const onConnection = (socket: Socket) => {
-    const session = sessions.get(socket.id);
+    const session = authenticated.get(socket);
     if (!session) {
       socket.disconnect(true);
       return;
     }
+    authenticated.delete(socket);
+    sessions.set(socket.id, session);
     // Every session sits in its user's channel: notifications and other-tab sync go there.
     void socket.join(userChannel(session.user.id));
     const bucket = rateLimit ? new TokenBucket({ ...rateLimit, now }) : null;

@@ -18,6 +18,8 @@ export { createSession } from './services/session.js';
 export type { Session, WirekitUser } from './services/session.js';
 export { roomChannel, userChannel } from './services/hub.js';
 export type { EmitOptions, Hub, HubSession } from './services/hub.js';
+export { LocalHub } from './services/local-hub.js';
+export type { Deliver } from './services/local-hub.js';
 export { SocketIoHub } from './socketio/hub.js';
 export { MemoryStore } from './store/memory.js';
 export type { MemoryStoreOptions } from './store/memory.js';

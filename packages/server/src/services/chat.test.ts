@@ -2,52 +2,39 @@ import type { ChatTypingEvent } from '@wirekit/core/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../store/memory.js';
 import { ChatService } from './chat.js';
-import type { EmitOptions, Hub, HubSession } from './hub.js';
+import type { EmitOptions } from './hub.js';
+import { LocalHub } from './local-hub.js';
 import { createSession, type Session } from './session.js';
 
-/** The smallest in-process hub: proves the services need no Socket.IO. */
-class FakeHub implements Hub {
-  readonly channels = new Map<string, Set<string>>();
-  readonly users = new Map<string, HubSession['user']>();
+/** A LocalHub that also records every emit with its options. */
+class RecordingHub extends LocalHub {
   readonly sent: {
     channel: string | null;
     event: string;
     payload: unknown;
     options: EmitOptions;
   }[] = [];
-
-  add(session: Session): void {
-    this.users.set(session.id, session.ref);
-  }
-  join(sessionId: string, channel: string): void {
-    const set = this.channels.get(channel) ?? new Set();
-    set.add(sessionId);
-    this.channels.set(channel, set);
-  }
-  leave(sessionId: string, channel: string): void {
-    this.channels.get(channel)?.delete(sessionId);
-  }
-  emit(channel: string | null, event: string, payload: unknown, options: EmitOptions = {}): void {
+  override emit(
+    channel: string | null,
+    event: string,
+    payload: unknown,
+    options: EmitOptions = {},
+  ): void {
     this.sent.push({ channel, event, payload, options });
-  }
-  async sessions(channel: string | null): Promise<HubSession[]> {
-    const ids = channel === null ? [...this.users.keys()] : [...(this.channels.get(channel) ?? [])];
-    return ids.flatMap((sessionId) => {
-      const user = this.users.get(sessionId);
-      return user ? [{ sessionId, user }] : [];
-    });
+    super.emit(channel, event, payload, options);
   }
 }
 
 describe('ChatService (transport-independent)', () => {
   let now: number;
-  let hub: FakeHub;
+  let hub: RecordingHub;
+  let bobInbox: [string, unknown][];
   let chat: ChatService;
   let alice: Session;
 
   beforeEach(async () => {
     now = 1_000;
-    hub = new FakeHub();
+    hub = new RecordingHub();
     chat = new ChatService({
       store: new MemoryStore(),
       hub,
@@ -55,8 +42,12 @@ describe('ChatService (transport-independent)', () => {
       typingThrottleMs: 1000,
     });
     alice = createSession('s1', { id: 'alice', name: 'Alice' });
-    hub.add(alice);
+    hub.add(alice, () => {});
+    const bob = createSession('s2', { id: 'bob' });
+    bobInbox = [];
+    hub.add(bob, (event, payload) => bobInbox.push([event, payload]));
     await chat.join(alice, { room: 'lobby' });
+    await chat.join(bob, { room: 'lobby' });
     hub.sent.length = 0;
   });
 
@@ -76,6 +67,7 @@ describe('ChatService (transport-independent)', () => {
     chat.typing(alice, { room: 'lobby', typing: true });
     expect(typingEvents()).toEqual([true, true]);
     expect(hub.sent[0]?.options).toEqual({ exceptChannel: 'wk:user:alice', volatile: true });
+    expect(bobInbox.filter(([event]) => event === 'chat:typing')).toHaveLength(2);
   });
 
   it('sends typing: false only after a true, at once', () => {
@@ -107,8 +99,10 @@ describe('ChatService (transport-independent)', () => {
       hub,
       canModerate: (user) => user.id === 'mod',
     });
-    const bob = createSession('s2', { id: 'bob' });
+    const bob = createSession('s4', { id: 'bob' });
     const moderator = createSession('s3', { id: 'mod' });
+    hub.add(bob, () => {});
+    hub.add(moderator, () => {});
     await mod.join(bob, { room: 'r' });
     await mod.join(moderator, { room: 'r' });
     const sent = await mod.send(bob, { room: 'r', text: 'spam' });
