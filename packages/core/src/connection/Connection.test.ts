@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WirekitError } from '../errors.js';
+import { type Clock, systemClock } from '../internal/clock.js';
 import { NetworkStatus } from '../internal/network.js';
 import {
   createMemoryServer,
@@ -202,6 +203,25 @@ describe('Connection lifecycle', () => {
     expect(connection.state).toBe('idle');
     expect(attempts).toHaveLength(0);
     expect(network.hasListeners()).toBe(false);
+  });
+
+  it('uses the injected clock for time and timers', async () => {
+    const offset = 5_000_000;
+    const setTimeoutSpy = vi.fn(systemClock.setTimeout);
+    const clock: Clock = {
+      now: () => Date.now() + offset,
+      setTimeout: setTimeoutSpy,
+      clearTimeout: systemClock.clearTimeout,
+    };
+    const { connection, server } = setup({ clock });
+    server.setAvailable(false);
+    connection.open();
+    await tick();
+    expect(connection.getSnapshot().nextRetryAt).toBe(Date.now() + offset + 100);
+    expect(setTimeoutSpy).toHaveBeenCalledWith(expect.any(Function), 100);
+    server.setAvailable(true);
+    await tick(100);
+    expect(connection.getSnapshot().connectedAt).toBe(Date.now() + offset);
   });
 
   it('reconnects with growing backoff delays after the server goes away', async () => {
@@ -786,6 +806,23 @@ describe('Connection send and outbox', () => {
     expect(connection.getSnapshot().queued).toBe(0);
   });
 
+  it('a very long ack timeout (beyond setTimeout range) neither fires early nor spins', async () => {
+    const setTimeoutSpy = vi.fn(systemClock.setTimeout);
+    const clock: Clock = { ...systemClock, setTimeout: setTimeoutSpy };
+    const { connection, server } = setup({ clock });
+    server.onConnection((peer) => peer.on('x', () => {}));
+    connection.open();
+    await tick();
+    const day = 24 * 3_600_000;
+    const reply = track(connection.send('x', 1, { ack: true, timeout: 30 * day }));
+    await tick(3_600_000);
+    expect(reply.status).toBe('pending');
+    expect(setTimeoutSpy.mock.calls.length).toBeLessThan(10);
+    await tick(30 * day);
+    expect(reply.status).toBe('rejected');
+    expect(kindOf(reply.error)).toBe('timeout');
+  });
+
   it('a queued message with a TTL expires while offline and is reported, never sent', async () => {
     const { connection, server, diagnostics } = setup();
     const got: unknown[] = [];
@@ -1083,6 +1120,106 @@ describe('Connection inbound events', () => {
     expect(loose).toHaveBeenCalledWith('x');
     expect(connection.getSnapshot().invalid).toBe(1);
     expect(diagnostics.map((d) => d.type)).toEqual(['invalid']);
+  });
+
+  it('never calls a handler disposed while its async validation was pending', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slowSchema: StandardSchemaV1<unknown, number> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: async (value) => {
+          await gate;
+          return { value: value as number };
+        },
+      },
+    };
+    const { connection, peers } = setup();
+    const disposed = vi.fn();
+    const kept = vi.fn();
+    const off = connection.on('n', disposed, { schema: slowSchema });
+    connection.on('n', kept, { schema: slowSchema });
+    connection.open();
+    await tick();
+    peers[0]?.emit('n', 1);
+    await tick();
+    off();
+    release();
+    await tick();
+    expect(disposed).not.toHaveBeenCalled();
+    expect(kept).toHaveBeenCalledWith(1);
+  });
+
+  it('delivers nothing once closed, even if an async validation finishes later', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const slowSchema: StandardSchemaV1<unknown, number> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: async (value) => (await gate, { value: value as number }),
+      },
+    };
+    const { connection, peers } = setup({ schemas: { n: slowSchema } });
+    const handler = vi.fn();
+    connection.on('n', handler);
+    connection.open();
+    await tick();
+    peers[0]?.emit('n', 1);
+    await tick();
+    connection.close();
+    release();
+    await tick();
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('a validator that throws or rejects counts as invalid and never reaches handlers', async () => {
+    const throwing: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: () => {
+          throw new Error('validator bug');
+        },
+      },
+    };
+    const rejecting: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: () => Promise.reject(new Error('async validator bug')),
+      },
+    };
+    const { connection, peers, diagnostics } = setup({ schemas: { a: throwing, b: rejecting } });
+    const handler = vi.fn();
+    connection.on('a', handler);
+    connection.on('b', handler);
+    connection.open();
+    await tick();
+    peers[0]?.emit('a', 1);
+    peers[0]?.emit('b', 1);
+    await tick();
+    expect(handler).not.toHaveBeenCalled();
+    expect(connection.getSnapshot().invalid).toBe(2);
+    expect(diagnostics.map((d) => d.type === 'invalid' && d.issues[0]?.message)).toEqual([
+      'The validator threw: Error: validator bug',
+      'The validator threw: Error: async validator bug',
+    ]);
+    expect(connection.state).toBe('connected');
+  });
+
+  it('a handler disposed by an earlier handler in the same dispatch is not called', async () => {
+    const { connection, peers } = setup();
+    const second = vi.fn();
+    let offSecond: () => void = () => {};
+    connection.on('msg', () => offSecond());
+    offSecond = connection.on('msg', second);
+    connection.open();
+    await tick();
+    peers[0]?.emit('msg', 1);
+    await tick();
+    expect(second).not.toHaveBeenCalled();
   });
 
   it('a throwing handler does not stop the others and is reported', async () => {

@@ -411,41 +411,45 @@ export class Connection<
     this.#stats.messagesIn += 1;
     this.#stats.bytesIn += bytes >= 0 ? bytes : payloadSize(data);
     this.#changed(false);
-    const set = this.#handlers.get(event);
     const shared = this.#options.schemas?.[event];
-    if (shared) {
-      const result = shared['~standard'].validate(data);
-      if (result instanceof Promise) {
-        void result.then((r) => this.#afterValidation(event, r, set));
-        return;
-      }
-      return this.#afterValidation(event, result, set);
-    }
-    if (set) this.#dispatch(event, data, set);
+    if (!shared) return this.#dispatch(event, data);
+    this.#validate(event, shared, data, (value) => this.#dispatch(event, value));
   }
 
-  #afterValidation(
+  /** Runs a Standard Schema validator; invalid input (or a throwing validator) is reported. */
+  #validate(
     event: string,
-    result: StandardSchemaV1.Result<unknown>,
-    set: Set<HandlerEntry> | undefined,
+    schema: StandardSchemaV1,
+    data: unknown,
+    deliver: (value: unknown) => void,
   ): void {
-    if (result.issues) return this.#invalid(event, result.issues);
-    if (set) this.#dispatch(event, result.value, set);
+    const settle = (result: StandardSchemaV1.Result<unknown>) => {
+      if (this.#state === 'closed') return; // an async validator may finish after close()
+      if (result.issues) this.#invalid(event, result.issues);
+      else deliver(result.value);
+    };
+    const fail = (error: unknown) =>
+      settle({ issues: [{ message: `The validator threw: ${String(error)}` }] });
+    let result: StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>;
+    try {
+      result = schema['~standard'].validate(data);
+    } catch (error) {
+      return fail(error);
+    }
+    if (result instanceof Promise) void result.then(settle, fail);
+    else settle(result);
   }
 
-  #dispatch(event: string, data: unknown, set: Set<HandlerEntry>): void {
+  #dispatch(event: string, data: unknown): void {
+    const set = this.#handlers.get(event);
+    if (!set) return;
     for (const entry of [...set]) {
-      if (!entry.schema) {
-        this.#call(event, entry.handler, data);
-        continue;
-      }
-      const result = entry.schema['~standard'].validate(data);
-      const deliver = (r: StandardSchemaV1.Result<unknown>) => {
-        if (r.issues) this.#invalid(event, r.issues);
-        else this.#call(event, entry.handler, r.value);
+      // A handler disposed meanwhile (by another handler, or during async validation) is skipped.
+      const call = (value: unknown) => {
+        if (set.has(entry)) this.#call(event, entry.handler, value);
       };
-      if (result instanceof Promise) void result.then(deliver);
-      else deliver(result);
+      if (entry.schema) this.#validate(event, entry.schema, data, call);
+      else call(data);
     }
   }
 

@@ -11,6 +11,9 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** The longest delay `setTimeout` honours (about 24.8 days). */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
 /**
  * Timers owned by one object. Every pending timer is counted so leak checks can assert zero,
  * and `clearAll()` is the one place they die with their owner.
@@ -31,7 +34,8 @@ export class Timers {
         this.#pending.delete(id);
         callback();
       },
-      Math.max(0, ms),
+      // Beyond 2^31−1 ms, setTimeout fires at once; callers re-check the time when it fires.
+      Math.min(Math.max(0, ms), MAX_TIMEOUT),
     );
     this.#pending.set(id, handle);
     return () => {

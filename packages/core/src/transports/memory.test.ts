@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WirekitError } from '../errors.js';
 import { createMemoryServer, memory } from './memory.js';
 import type { LinkHandlers, LinkParams } from './types.js';
@@ -16,7 +16,15 @@ function params(h: LinkHandlers, extra: Partial<LinkParams> = {}): LinkParams {
   return { key: '/', url: 'memory://', auth: undefined, timeout: 1_000, handlers: h, ...extra };
 }
 
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Runs the transport's microtask hops. */
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('memory transport', () => {
   it('opens on the next microtask and exchanges events both ways', async () => {
@@ -57,6 +65,16 @@ describe('memory transport', () => {
     link.close(); // …but the client closes first
     await flush();
     expect(h2.onClose).not.toHaveBeenCalled();
+  });
+
+  it('simulates latency with timers', async () => {
+    const server = createMemoryServer({ latency: 50 });
+    const h = handlers();
+    memory(server).connect(params(h));
+    await vi.advanceTimersByTimeAsync(49);
+    expect(h.onOpen).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.onOpen).toHaveBeenCalledTimes(1);
   });
 
   it('rejects with unauthorized when authenticate says no', async () => {

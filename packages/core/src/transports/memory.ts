@@ -95,6 +95,8 @@ export class MemoryServer {
   _connect({ key, auth, handlers }: LinkParams): TransportLink {
     let open = false;
     let closed = false;
+    /** Closed by the client: per the Transport contract, no `onClose` after that. */
+    let dismissed = false;
     const id = `mem-${++this.#seq}`;
     const eventHandlers = new Map<
       string,
@@ -120,7 +122,7 @@ export class MemoryServer {
       eventHandlers.clear();
       anyHandlers.clear();
       closeHandlers.clear();
-      if (error) later(() => handlers.onClose(error));
+      if (error) later(() => dismissed || handlers.onClose(error));
     };
 
     const peer: MemoryPeer & { drop(error: WirekitError): void } = {
@@ -203,6 +205,7 @@ export class MemoryServer {
         if (!closed && open) deliver(PING_EVENT, undefined, undefined, () => onPong());
       },
       close() {
+        dismissed = true;
         end(null);
       },
     };
