@@ -98,7 +98,7 @@ describe('socketio transport against a real Socket.IO server', () => {
     const off = connection.subscribe((snap: ConnectionSnapshot) => {
       if (snap.state === 'reconnecting' && snap.nextRetryAt !== null) {
         const delay = snap.nextRetryAt - Date.now();
-        if (delays.length === 0 || snap.attempt > delays.length) delays.push(delay);
+        if (snap.attempt >= delays.length) delays.push(delay); // one per attempt: 0 (the drop), 1, 2, …
       }
     });
     const port = s1.port;
