@@ -25,8 +25,8 @@ export interface AttachToHttpOptions<
 > extends WirekitOptions<U> {
   /** Socket.IO server options, merged over {@link DEFAULT_SOCKET_OPTIONS}. */
   socket?: Partial<ServerOptions>;
-  /** Called once attached, e.g. to add the Redis adapter or your own namespaces. */
-  setup?: (io: Server, wirekit: WirekitServer<U>) => void;
+  /** Called with the new Socket.IO server before wirekit attaches, e.g. to set the Redis adapter. */
+  setup?: (io: Server) => void;
   /**
    * Make this server the one `getWirekit()` returns.
    * @default true
@@ -55,9 +55,9 @@ export function attachToHttpServer<U extends WirekitUser = WirekitUser>(
 ): AttachedWirekit<U> {
   const { socket, setup, register = true, ...wirekitOptions } = options;
   const io = new Server(httpServer, { ...DEFAULT_SOCKET_OPTIONS, ...socket });
+  setup?.(io);
   const wirekit = attachWirekit<U>(io, wirekitOptions);
   const unregister = register ? registerWirekit(wirekit as WirekitServer) : () => {};
-  setup?.(io, wirekit);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
