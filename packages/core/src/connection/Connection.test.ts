@@ -978,6 +978,35 @@ describe('Connection send and outbox', () => {
     expect(connection.getSnapshot()).toMatchObject({ queued: 1, dropped: 0 });
   });
 
+  it('a transport that throws in connect() fails the attempt and is retried', async () => {
+    let fail = true;
+    const { transport } = hangingTransport();
+    const connection = new Connection({
+      key: '/',
+      url: 'not a url',
+      network: new TestNetwork(),
+      random: () => 0.5,
+      backoff: { initialDelay: 100 },
+      transport: {
+        ...transport,
+        connect: (params) => {
+          if (fail) throw new TypeError('Invalid URL');
+          params.handlers.onOpen();
+          return transport.connect(params);
+        },
+      },
+    });
+    open.push(connection);
+    connection.open();
+    await tick();
+    expect(connection.state).toBe('reconnecting');
+    expect(connection.getSnapshot().error).toMatchObject({ kind: 'network' });
+    expect(connection.getSnapshot().error?.cause).toBeInstanceOf(TypeError);
+    fail = false;
+    await tick(100);
+    expect(connection.state).toBe('connected');
+  });
+
   it('volatile sends are never queued: dropped while offline, written while connected', async () => {
     const { connection, server } = setup();
     const got: unknown[] = [];
@@ -995,6 +1024,25 @@ describe('Connection send and outbox', () => {
     connection.reconnect();
     await tick();
     expect(got).toEqual(['online']);
+  });
+
+  it('refuses a payload that cannot be serialized instead of poisoning the queue', async () => {
+    const { connection, server } = setup();
+    const got: unknown[] = [];
+    server.onConnection((peer) => peer.onAny((_e, data) => got.push(data)));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => connection.send('x', cyclic)).toThrow(
+      expect.objectContaining({ kind: 'invalid' }),
+    );
+    await expect(connection.send('x', { n: 1n }, { ack: true })).rejects.toMatchObject({
+      kind: 'invalid',
+    });
+    connection.send('x', 'after');
+    expect(connection.getSnapshot().queued).toBe(1);
+    connection.open();
+    await tick();
+    expect(got).toEqual(['after']);
   });
 
   it('a receive-only transport rejects sends with `unsupported`', async () => {

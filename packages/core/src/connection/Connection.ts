@@ -236,11 +236,16 @@ export class Connection<
       );
     }
     if (this.#state === 'closed') return fail(new WirekitError('closed', 'Connection closed'));
+    // Refused here: queued, it would throw in the transport on every flush and block the queue.
+    const bytes = payloadSize(data);
+    if (bytes < 0) {
+      return fail(new WirekitError('invalid', `"${event}": the payload cannot be serialized`));
+    }
 
     if (!ack && (options as SendOptions | undefined)?.volatile) {
       if (this.#state === 'connected' && this.#link) {
         this.#link.sendVolatile(event, data);
-        this.#countOut(payloadSize(data));
+        this.#countOut(bytes);
       }
       return '';
     }
@@ -253,7 +258,7 @@ export class Connection<
       cid: createClientId(),
       event,
       data,
-      bytes: payloadSize(data),
+      bytes,
       enqueuedAt: now,
       expiresAt: now + lifetime,
       ack,
@@ -332,32 +337,41 @@ export class Connection<
 
     let returned = false;
     let openedEarly = false;
-    const link = this.#options.transport.connect({
-      key: this.key,
-      url: this.#options.url,
-      auth,
-      timeout,
-      handlers: {
-        onOpen: () => {
-          if (seq !== this.#attemptSeq || settled) return;
-          settled = true;
-          // Opened inside connect(): finish once the link is ours, so the flush can write.
-          if (returned) this.#opened();
-          else openedEarly = true;
+    let link: TransportLink;
+    try {
+      link = this.#options.transport.connect({
+        key: this.key,
+        url: this.#options.url,
+        auth,
+        timeout,
+        handlers: {
+          onOpen: () => {
+            if (seq !== this.#attemptSeq || settled) return;
+            settled = true;
+            // Opened inside connect(): finish once the link is ours, so the flush can write.
+            if (returned) this.#opened();
+            else openedEarly = true;
+          },
+          onMessage: (event, data, bytes) => {
+            if (seq === this.#attemptSeq) this.#receive(event, data, bytes);
+          },
+          onInvalid: (reason) => {
+            if (seq === this.#attemptSeq) this.#invalid('', [{ message: reason }]);
+          },
+          onClose: (error) => {
+            if (seq !== this.#attemptSeq) return;
+            settled = true;
+            this.#linkLost(error ?? new WirekitError('network', 'Connection closed by the peer'));
+          },
         },
-        onMessage: (event, data, bytes) => {
-          if (seq === this.#attemptSeq) this.#receive(event, data, bytes);
-        },
-        onInvalid: (reason) => {
-          if (seq === this.#attemptSeq) this.#invalid('', [{ message: reason }]);
-        },
-        onClose: (error) => {
-          if (seq !== this.#attemptSeq) return;
-          settled = true;
-          this.#linkLost(error ?? new WirekitError('network', 'Connection closed by the peer'));
-        },
-      },
-    });
+      });
+    } catch (cause) {
+      // A transport that throws (bad URL, missing WebSocket) fails the attempt, not the app.
+      if (seq !== this.#attemptSeq) return;
+      return this.#linkLost(
+        new WirekitError('network', 'The transport failed to connect', { cause }),
+      );
+    }
     returned = true;
     if (seq !== this.#attemptSeq) {
       link.close();
@@ -409,7 +423,7 @@ export class Connection<
 
   #receive(event: string, data: unknown, bytes: number): void {
     this.#stats.messagesIn += 1;
-    this.#stats.bytesIn += bytes >= 0 ? bytes : payloadSize(data);
+    this.#stats.bytesIn += bytes >= 0 ? bytes : Math.max(0, payloadSize(data));
     this.#changed(false);
     const shared = this.#options.schemas?.[event];
     if (!shared) return this.#dispatch(event, data);

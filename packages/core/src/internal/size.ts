@@ -1,4 +1,7 @@
-/** Approximate wire size of a payload in bytes (JSON length; binary by byteLength). */
+/**
+ * Approximate wire size of a payload in bytes (JSON length; binary by byteLength), or `-1` when
+ * it cannot be serialized (cycles, BigInt).
+ */
 export function payloadSize(data: unknown): number {
   if (data === undefined || data === null) return 0;
   if (typeof data === 'string') return data.length;
@@ -7,6 +10,6 @@ export function payloadSize(data: unknown): number {
   try {
     return JSON.stringify(data)?.length ?? 0;
   } catch {
-    return 0;
+    return -1;
   }
 }
