@@ -366,6 +366,8 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       reply(typeof last === 'function' ? (last as AckFn) : undefined, error);
     });
 
+    socket.emit(ServerEvents.hello, { protocol: PROTOCOL_VERSION, user: session.ref, limits });
+
     const expiresAt = session.user.expiresAt;
     if (expiresAt !== undefined) {
       const check = () => {
@@ -389,8 +391,6 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
           onError(error, { event: 'disconnect', userId: session.user.id }),
         );
     });
-
-    socket.emit(ServerEvents.hello, { protocol: PROTOCOL_VERSION, user: session.ref, limits });
   };
   nsp.on('connection', onConnection);
 

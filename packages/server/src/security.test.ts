@@ -52,7 +52,7 @@ describe('handshake security', () => {
 
   it('disconnects a session whose token expires, with wk:error unauthorized', async () => {
     server = await startServer({
-      authenticate: (token) => ({ id: token, expiresAt: Date.now() + 150 }),
+      authenticate: (token) => ({ id: token, expiresAt: Date.now() + 300 }),
     });
     const socket = await server.connect('x', { auth: { token: 'alice' } });
     const error = next<{ code: string }>(socket, 'wk:error');
