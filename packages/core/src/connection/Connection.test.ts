@@ -1553,6 +1553,23 @@ describe('Connection snapshots', () => {
     expect(seen.at(-1)).toBe(connection.getSnapshot());
   });
 
+  it('a throwing subscriber neither stops the others nor breaks the state machine', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { connection } = setup({ connectTimeout: 1_000 });
+    const states: string[] = [];
+    connection.subscribe(() => {
+      throw new Error('ui bug');
+    });
+    connection.subscribe((s) => states.push(s.state));
+    connection.open();
+    await tick();
+    expect(connection.state).toBe('connected');
+    expect(states).toEqual(['connecting', 'connected']);
+    expect(error).toHaveBeenCalled();
+    await tick(5_000); // the connect timeout was cancelled as usual
+    expect(connection.state).toBe('connected');
+  });
+
   it('an unsubscribed listener hears nothing more', async () => {
     const { connection } = setup();
     const listener = vi.fn();

@@ -615,6 +615,13 @@ export class Connection<
 
   #notify(): void {
     const snapshot = this.getSnapshot();
-    for (const listener of [...this.listeners]) listener(snapshot);
+    for (const listener of [...this.listeners]) {
+      // A broken subscriber (UI code) must not abort a state transition half-way.
+      try {
+        listener(snapshot);
+      } catch (error) {
+        console.error('[wirekit] connection subscriber threw', error);
+      }
+    }
   }
 }

@@ -352,6 +352,23 @@ describe('ConnectionPool snapshots', () => {
     expect(seen).toHaveLength(count);
   });
 
+  it('a throwing subscriber does not break acquire, release or the others', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { pool } = setup({ idleTimeout: 100 });
+    const seen: PoolSnapshot[] = [];
+    pool.subscribe(() => {
+      throw new Error('ui bug');
+    });
+    pool.subscribe((s) => seen.push(s));
+    const lease = pool.acquire('/chat');
+    await tick();
+    expect(lease.connection.state).toBe('connected');
+    lease.release();
+    await tick(100);
+    expect(seen.at(-1)?.connections).toEqual([]);
+    expect(error).toHaveBeenCalled();
+  });
+
   it('1,000 acquire/release cycles leave no listeners, timers or peers', async () => {
     const { pool, server } = setup({ idleTimeout: 100, heartbeat: { interval: 50, timeout: 20 } });
     const unsubscribe = pool.subscribe(() => {});

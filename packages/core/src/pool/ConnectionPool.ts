@@ -279,7 +279,13 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
 
   #changed(): void {
     this.#snapshot = undefined;
-    for (const listener of [...this.listeners]) listener(this.getSnapshot());
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(this.getSnapshot());
+      } catch (error) {
+        console.error('[wirekit] pool subscriber threw', error);
+      }
+    }
   }
 }
 
