@@ -85,3 +85,27 @@ export type ChatTypingEvent = ServerPayloads['chat:typing'];
 export type ChatPresenceEvent = ServerPayloads['chat:presence'];
 export type NotifyNewEvent = ServerPayloads['notify:new'];
 export type NotifyUnreadEvent = ServerPayloads['notify:unread'];
+
+/**
+ * Socket.IO event map of what the server emits, for typed sockets:
+ * `Socket<ServerToClientEvents, ClientToServerEvents>` on the client,
+ * `Server<ClientToServerEvents, ServerToClientEvents>` on the server.
+ */
+export type ServerToClientEvents = {
+  [E in ServerEvent]: (payload: ServerPayloads[E]) => void;
+};
+
+/**
+ * Socket.IO event map of what a client emits: `(data, meta?, ack?)`.
+ *
+ * @example
+ * const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url);
+ * socket.emit('chat:send', { room: 'lobby', text: 'hi' }, { cid }, (ack) => {});
+ */
+export type ClientToServerEvents = {
+  [E in ClientEvent]: (
+    data: ClientPayloadInputs[E],
+    meta?: EventMeta,
+    ack?: (reply: ClientAcks[E]) => void,
+  ) => void;
+};
