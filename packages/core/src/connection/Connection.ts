@@ -250,12 +250,17 @@ export class Connection<
       return '';
     }
 
+    const cid = options?.cid ?? createClientId();
+    // Two held entries under one id would overwrite each other in the outbox.
+    if (this.#outbox.has(cid)) {
+      return fail(new WirekitError('invalid', `"${event}": client id ${cid} is already queued`));
+    }
     const now = this.#clock.now();
     const lifetime = ack
       ? ((options as AckSendOptions).timeout ?? this.#options.ackTimeout ?? 30_000)
       : ((options as SendOptions | undefined)?.ttl ?? Infinity);
     const entry: OutboxEntry = {
-      cid: createClientId(),
+      cid,
       event,
       data,
       bytes,

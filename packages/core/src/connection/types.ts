@@ -79,6 +79,11 @@ export interface SendOptions {
   volatile?: boolean;
   /** Ms a queued message may wait before it is given up. @default Infinity */
   ttl?: number;
+  /**
+   * Client id to send under instead of a generated one (e.g. a model's optimistic id, so a
+   * retry after a failure is deduplicated by the server too). Must not be held already.
+   */
+  cid?: string;
 }
 
 export interface AckSendOptions {
@@ -88,6 +93,8 @@ export interface AckSendOptions {
    * @default the connection's `ackTimeout` (30000)
    */
   timeout?: number;
+  /** Client id to send under instead of a generated one; see {@link SendOptions.cid}. */
+  cid?: string;
 }
 
 export interface OnOptions<T> {
