@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatSendResult, NotifyListResult } from '@wirekit/core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from './store/memory.js';
 import {
   flush,
   next,
@@ -134,6 +135,42 @@ describe('authorization', () => {
     expect(sent.message.seq).toBe(1);
     expect(sent.message.createdAt).toBeGreaterThan(0);
     expect((await atAlice).user.id).toBe('mallory');
+  });
+});
+
+describe('failures', () => {
+  it('answers internal when the store fails, reports it, and keeps serving', async () => {
+    const store = new MemoryStore();
+    const errors: unknown[] = [];
+    let broken = true;
+    const append = store.appendMessage.bind(store);
+    store.appendMessage = async (...args) => {
+      if (broken) throw new Error('disk on fire');
+      return append(...args);
+    };
+    server = await startServer({ store, onError: (error) => errors.push(error) });
+    const alice = await server.connect('alice');
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+    expect(await request(alice, 'chat:send', { room: 'lobby', text: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'internal error' },
+    });
+    expect(errors).toHaveLength(1);
+    broken = false;
+    ok(await request(alice, 'chat:send', { room: 'lobby', text: 'x' }));
+  });
+
+  it('treats binary data and a non-object meta as what they are', async () => {
+    server = await startServer();
+    const alice = await server.connect('alice');
+    // A binary attachment instead of JSON data: invalid, not a crash.
+    expect(await request(alice, 'chat:join', new Uint8Array([1, 2, 3]))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+    expect(await request(alice, 'chat:join', { room: 'lobby' }, 'not meta')).toMatchObject({
+      ok: true,
+    });
   });
 });
 
