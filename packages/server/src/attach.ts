@@ -74,6 +74,12 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
    * @default 10_000
    */
   maxConnections?: number;
+  /**
+   * How long one event may take (e.g. a slow store) before it is answered
+   * `unavailable` and the socket's next events go ahead.
+   * @default 10_000
+   */
+  eventTimeoutMs?: number;
   /** Minimum time between two typing broadcasts of a session in a room. @default 1500 */
   typingThrottleMs?: number;
   /** Messages returned on join when the client asks for no number. @default 50 */
@@ -162,6 +168,22 @@ function byteLength(value: unknown, max: number): number {
   return new TextEncoder().encode(json).length;
 }
 
+class EventTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`event took longer than ${ms} ms`);
+    this.name = 'EventTimeoutError';
+  }
+}
+
+function withTimeout<T>(work: T | Promise<T>, ms: number): Promise<T> {
+  if (!(work instanceof Promise)) return Promise.resolve(work);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EventTimeoutError(ms)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -190,6 +212,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
   const schemas = createSchemas(limits);
   const maxEventBytes = options.maxEventBytes ?? 32_768;
   const maxConnections = options.maxConnections ?? 10_000;
+  const eventTimeoutMs = options.eventTimeoutMs ?? 10_000;
   const rateLimit =
     options.rateLimit === false
       ? false
@@ -327,12 +350,16 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
         if (!checked.ok) return reply(ack, checked);
         const payload = checked.value as ClientPayloads[E];
         // One event at a time per socket, so a send right after a join sees the join.
-        const task = queue.then(() => handler(session, payload, cid));
+        const task = queue.then(() => withTimeout(handler(session, payload, cid), eventTimeoutMs));
         queue = task.then(
           (result) => reply(ack, result),
           (error: unknown) => {
             if (error instanceof InvalidCursorError) {
               return reply(ack, ackError('invalid', error.message));
+            }
+            if (error instanceof EventTimeoutError) {
+              onError(error, { event, userId: session.user.id });
+              return reply(ack, ackError('unavailable', 'the server took too long; retry'));
             }
             onError(error, { event, userId: session.user.id });
             reply(ack, ackError('internal', 'internal error'));

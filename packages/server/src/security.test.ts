@@ -160,6 +160,21 @@ describe('failures', () => {
     ok(await request(alice, 'chat:send', { room: 'lobby', text: 'x' }));
   });
 
+  it('answers unavailable when the store hangs, and goes on with the next events', async () => {
+    const store = new MemoryStore();
+    const history = store.history.bind(store);
+    let hang = true;
+    store.history = (...args) => (hang ? new Promise(() => {}) : history(...args));
+    server = await startServer({ store, eventTimeoutMs: 100 });
+    const alice = await server.connect('alice');
+    const stuck = request(alice, 'chat:join', { room: 'lobby' });
+    const after = request(alice, 'chat:leave', { room: 'other' });
+    expect(await stuck).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await after).toMatchObject({ ok: true });
+    hang = false;
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+  });
+
   it('treats binary data and a non-object meta as what they are', async () => {
     server = await startServer();
     const alice = await server.connect('alice');
