@@ -293,7 +293,8 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
           onError(error, { event: 'authenticate' });
           refuse('unavailable', 'authentication failed');
         },
-      );
+      )
+      .catch((error: unknown) => onError(error, { event: 'handshake' }));
   });
 
   const onConnection = (socket: Socket) => {
