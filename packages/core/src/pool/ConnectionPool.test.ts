@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WirekitError } from '../errors.js';
+import type { Clock } from '../internal/clock.js';
 import { NetworkStatus } from '../internal/network.js';
 import { createMemoryServer, memory, type MemoryServer } from '../transports/memory.js';
 import { socketio } from '../transports/socketio.js';
@@ -215,6 +216,50 @@ describe('ConnectionPool leases', () => {
     await tick();
     expect(lease.connection.state).toBe('connected');
     expect(server.peers[0]?.auth).toEqual({ token: 'secret' });
+  });
+});
+
+describe('ConnectionPool with an injected clock', () => {
+  /** A clock that only moves when told to. */
+  function manualClock() {
+    let now = 0;
+    let seq = 0;
+    const pending = new Map<number, { at: number; callback: () => void }>();
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (callback, ms) => (pending.set(++seq, { at: now + ms, callback }), seq),
+      clearTimeout: (handle) => void pending.delete(handle as number),
+    };
+    const advance = (ms: number) => {
+      now += ms;
+      for (const [id, timer] of [...pending].sort((a, b) => a[1].at - b[1].at)) {
+        if (timer.at > now || !pending.has(id)) continue;
+        pending.delete(id);
+        timer.callback();
+      }
+    };
+    return { clock, advance, pending };
+  }
+
+  it('runs the idle grace period and the connections on the injected clock', async () => {
+    const { clock, advance, pending } = manualClock();
+    const { pool, server } = setup({ clock, idleTimeout: 2_000 });
+    const lease = pool.acquire('/chat');
+    await tick();
+    expect(lease.connection.state).toBe('connected');
+    expect(lease.connection.getSnapshot().connectedAt).toBe(0);
+    lease.release();
+    expect(pool.snapshot().connections[0]?.idleSince).toBe(0);
+    expect(vi.getTimerCount()).toBe(0); // nothing on the global timers
+    expect(pending.size).toBe(1);
+    await tick(60_000); // global time does not matter
+    expect(lease.connection.state).toBe('connected');
+    advance(1_999);
+    expect(lease.connection.state).toBe('connected');
+    advance(1);
+    expect(lease.connection.state).toBe('closed');
+    expect(openPeers(server)).toBe(0);
+    expect(pending.size).toBe(0);
   });
 });
 
