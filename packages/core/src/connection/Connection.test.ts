@@ -1045,6 +1045,27 @@ describe('Connection send and outbox', () => {
     expect(got).toEqual(['after']);
   });
 
+  it('sends under a caller-chosen client id, and refuses one that is already held', async () => {
+    const { connection, server } = setup();
+    const { deliveries } = dedupingServer(server, 'save');
+    const reply = track(connection.send('save', 1, { ack: true, cid: 'msg-1' }));
+    expect(() => connection.send('save', 2, { cid: 'msg-1' })).toThrow(
+      expect.objectContaining({ kind: 'invalid' }),
+    );
+    await expect(connection.send('save', 3, { ack: true, cid: 'msg-1' })).rejects.toMatchObject({
+      kind: 'invalid',
+    });
+    expect(connection.getSnapshot().queued).toBe(1);
+    connection.open();
+    await tick();
+    expect(deliveries).toEqual(['msg-1']);
+    expect(reply).toMatchObject({ status: 'resolved', value: { ok: true, cid: 'msg-1' } });
+    // Settled: the id may be used again (a retry the server deduplicates).
+    await expect(connection.send('save', 1, { ack: true, cid: 'msg-1' })).resolves.toMatchObject({
+      cid: 'msg-1',
+    });
+  });
+
   it('a receive-only transport rejects sends with `unsupported`', async () => {
     const { transport } = hangingTransport();
     const connection = new Connection({
