@@ -47,3 +47,24 @@ export {
   type MemoryServerOptions,
 } from './transports/memory.js';
 export type { LinkHandlers, LinkParams, Transport, TransportLink } from './transports/types.js';
+export {
+  frameScheduler,
+  microtaskScheduler,
+  type BatchScheduler,
+} from './models/frameScheduler.js';
+export { createMessageList, type MessageList } from './models/MessageList.js';
+export {
+  ChatRoom,
+  createChatRoom,
+  type ChatItem,
+  type ChatItemStatus,
+  type ChatRoomOptions,
+  type ChatRoomSnapshot,
+} from './models/ChatRoom.js';
+export {
+  createNotificationFeed,
+  NotificationFeed,
+  type NotificationFeedOptions,
+  type NotificationFeedSnapshot,
+  type Toast,
+} from './models/NotificationFeed.js';

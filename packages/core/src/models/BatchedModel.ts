@@ -1,0 +1,59 @@
+import { Subscribable } from '../internal/Subscribable.js';
+import { type BatchScheduler, frameScheduler } from './frameScheduler.js';
+
+/**
+ * Shared plumbing of the models: a lazily rebuilt frozen snapshot, and notifications that are
+ * coalesced through a {@link BatchScheduler} (inbound bursts) or sent at once (local actions).
+ */
+export abstract class BatchedModel<TSnapshot> extends Subscribable<(snapshot: TSnapshot) => void> {
+  readonly #scheduler: BatchScheduler;
+  #snapshot: TSnapshot | undefined;
+  #cancel: (() => void) | undefined;
+
+  constructor(scheduler: BatchScheduler = frameScheduler) {
+    super();
+    this.#scheduler = scheduler;
+  }
+
+  /** Builds a new frozen snapshot from the current state. */
+  protected abstract build(): TSnapshot;
+
+  /** The current immutable snapshot (the same object until something changes). */
+  getSnapshot = (): TSnapshot => (this.#snapshot ??= this.build());
+
+  /**
+   * State changed. `urgent` (a local action such as `send`) notifies at once; otherwise one
+   * notification covers every change until the scheduler runs.
+   */
+  protected changed(urgent = false): void {
+    this.#snapshot = undefined;
+    if (urgent) return this.flush();
+    if (this.#cancel) return;
+    this.#cancel = this.#scheduler.schedule(() => {
+      this.#cancel = undefined;
+      this.flush();
+    });
+  }
+
+  protected flush(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
+    if (this.listeners.size === 0) return;
+    const snapshot = this.getSnapshot();
+    for (const listener of [...this.listeners]) {
+      // UI code must not break the model's bookkeeping.
+      try {
+        listener(snapshot);
+      } catch (error) {
+        console.error('[wirekit] model subscriber threw', error);
+      }
+    }
+  }
+
+  /** Cancels a scheduled notification and forgets every subscriber. */
+  protected teardown(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
+    this.listeners.clear();
+  }
+}

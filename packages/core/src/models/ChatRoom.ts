@@ -1,0 +1,726 @@
+import * as v from 'valibot';
+import type { Connection } from '../connection/Connection.js';
+import type { ConnectionState } from '../connection/types.js';
+import { WirekitError } from '../errors.js';
+import { createClientId } from '../internal/clientId.js';
+import { type Clock, systemClock, Timers } from '../internal/clock.js';
+import { Disposers } from '../internal/disposers.js';
+import type { WireError } from '../protocol/errors.js';
+import { ClientEvents, ServerEvents } from '../protocol/events.js';
+import { DEFAULT_LIMITS, DEFAULT_PAGE_SIZE } from '../protocol/limits.js';
+import { schemas } from '../protocol/schemas.js';
+import type { ChatHistoryResult, ChatMessage, ServerPayloads, UserRef } from '../protocol/types.js';
+import { BatchedModel } from './BatchedModel.js';
+import type { BatchScheduler } from './frameScheduler.js';
+import { createMessageList, type MessageList, MessageListDraft } from './MessageList.js';
+import { isWireCode, request, type RequestOutcome, toWirekitError } from './request.js';
+
+/** Where an item of the list stands: on the server, on its way, or refused. */
+export type ChatItemStatus = 'pending' | 'sent' | 'failed';
+
+/**
+ * A message as the UI shows it. For a pending or failed item `id` is the client id and
+ * `seq` / `createdAt` are provisional until the server's copy replaces it.
+ */
+export interface ChatItem extends Readonly<Omit<ChatMessage, 'clientId'>> {
+  readonly status: ChatItemStatus;
+  /** The client id it was sent under (own messages), else `null`. */
+  readonly clientId: string | null;
+  /** Why it failed (`status: 'failed'`). */
+  readonly error: WirekitError | WireError | null;
+  /** Written by the current user: may be edited, deleted, retried. */
+  readonly own: boolean;
+}
+
+/** An immutable picture of a room; a new object after every change. */
+export interface ChatRoomSnapshot {
+  readonly room: string;
+  /** `joining` also while offline and waiting to rejoin; `error` when the join was refused. */
+  readonly status: 'idle' | 'joining' | 'joined' | 'error';
+  /** The last join, history or validation error (cleared by a successful join). */
+  readonly error: WireError | WirekitError | null;
+  /** The underlying connection's state (offline banners). */
+  readonly connection: ConnectionState;
+  /** The current user, once the server said who that is. */
+  readonly self: UserRef | null;
+  /** Oldest first: sent messages by `seq`, then pending and failed ones in send order. */
+  readonly messages: MessageList<ChatItem>;
+  /** Older messages exist on the server (`loadOlder()`). */
+  readonly hasOlder: boolean;
+  readonly loadingOlder: boolean;
+  /** Other users typing right now. */
+  readonly typing: readonly UserRef[];
+  /** Users in the room (present in at least one session). */
+  readonly members: readonly UserRef[];
+}
+
+export interface ChatRoomOptions {
+  room: string;
+  /**
+   * Messages kept; older ones are trimmed as new ones arrive (`loadOlder()` fetches them again).
+   * Pages loaded with `loadOlder()` raise the bound to what was loaded.
+   * @default 5000
+   */
+  maxMessages?: number;
+  /** Ms after which a typing indicator without news expires. @default 6000 */
+  typingTimeout?: number;
+  /** Minimum ms between two typing signals sent by `notifyTyping()`. @default 2000 */
+  typingThrottle?: number;
+  /** Messages per join and history page (the server caps it). @default 50 */
+  pageSize?: number;
+  /** Ms a send may wait for its ack (queued while offline) before it fails. @default 30000 */
+  sendTimeout?: number;
+  /** The current user, when the app knows it already (else learnt from the server). */
+  self?: UserRef;
+  /** @default frameScheduler */
+  scheduler?: BatchScheduler;
+  clock?: Clock;
+}
+
+type Payload<E extends keyof ServerPayloads> = ServerPayloads[E];
+
+const roomSchema = schemas.client['chat:leave'];
+const isRoomName = (room: string) => v.is(roomSchema, { room });
+
+/**
+ * One chat room over a connection: history, optimistic sends, edits, deletes, typing and
+ * presence, rejoined and caught up after every reconnect. Framework-agnostic; adapters read
+ * `getSnapshot()` and `subscribe()`.
+ *
+ * @example
+ * const lease = pool.acquire('/');
+ * const room = createChatRoom(lease.connection, { room: 'lobby' });
+ * room.subscribe((s) => render(s.messages));
+ * room.start();
+ * room.send('hello');
+ * // later
+ * room.dispose();
+ * lease.release();
+ */
+export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
+  readonly room: string;
+  readonly #connection: Connection;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #subs = new Disposers();
+  readonly #maxMessages: number;
+  readonly #typingTimeout: number;
+  readonly #typingThrottle: number;
+  readonly #pageSize: number;
+  readonly #sendTimeout: number;
+
+  #status: ChatRoomSnapshot['status'] = 'idle';
+  #error: WireError | WirekitError | null = null;
+  #connectionState: ConnectionState;
+  #self: UserRef | null;
+  /** Sent items sorted by seq, then `#localCount` pending/failed items. */
+  readonly #messages = new MessageListDraft<ChatItem>(createMessageList<ChatItem>());
+  readonly #byId = new Map<string, ChatItem>();
+  #localCount = 0;
+  #cap: number;
+  #cursor: string | null = null;
+  #hasOlder = false;
+  #loadingOlder = false;
+  #everJoined = false;
+  readonly #typing = new Map<string, { user: UserRef; cancel: () => void }>();
+  readonly #members = new Map<string, UserRef>();
+  #typingList: readonly UserRef[] | undefined;
+  #memberList: readonly UserRef[] | undefined;
+  #lastTypingSent = 0;
+
+  #started = false;
+  #disposed = false;
+  /** Joined on the current link; false from a disconnect until the next join ack. */
+  #joined = false;
+  #joinEpoch = 0;
+  /** Sends refused before the (re)join finished: resent with the same client id after it. */
+  readonly #deferred = new Set<string>();
+
+  constructor(connection: Connection, options: ChatRoomOptions) {
+    super(options.scheduler);
+    this.room = options.room;
+    this.#connection = connection;
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = new Timers(this.#clock);
+    this.#maxMessages = Math.max(1, options.maxMessages ?? 5000);
+    this.#cap = this.#maxMessages;
+    this.#typingTimeout = options.typingTimeout ?? 6000;
+    this.#typingThrottle = options.typingThrottle ?? 2000;
+    this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
+    this.#sendTimeout = options.sendTimeout ?? 30_000;
+    this.#self = options.self ?? null;
+    this.#connectionState = connection.getSnapshot().state;
+    if (!isRoomName(this.room)) {
+      this.#status = 'error';
+      this.#error = new WirekitError('invalid', `Invalid room name: ${this.room.slice(0, 64)}`);
+    }
+  }
+
+  protected build(): ChatRoomSnapshot {
+    this.#typingList ??= Object.freeze([...this.#typing.values()].map((t) => t.user));
+    this.#memberList ??= Object.freeze([...this.#members.values()]);
+    return Object.freeze({
+      room: this.room,
+      status: this.#status,
+      error: this.#error,
+      connection: this.#connectionState,
+      self: this.#self,
+      messages: this.#messages.finish(),
+      hasOlder: this.#hasOlder,
+      loadingOlder: this.#loadingOlder,
+      typing: this.#typingList,
+      members: this.#memberList,
+    });
+  }
+
+  /** Pending timers (typing expiry); 0 after `dispose()`. */
+  get timers(): number {
+    return this.#timers.size;
+  }
+
+  /**
+   * Listens to the room's events and joins (now if connected, else on connect). Rejoins and
+   * catches up after every reconnect. Calling it again does nothing.
+   */
+  start(): void {
+    if (this.#started || this.#disposed || this.#status === 'error') return;
+    this.#started = true;
+    const room = this.room;
+    const mine = (data: { room: string }) => data.room === room;
+    this.#on(ServerEvents.hello, (hello) => this.#learnSelf(hello.user));
+    this.#on(ServerEvents.chatMessage, (m) => mine(m) && this.#received(m));
+    this.#on(ServerEvents.chatEdited, (m) => mine(m) && this.#edited(m));
+    this.#on(ServerEvents.chatDeleted, (e) => mine(e) && this.#deleted(e));
+    this.#on(ServerEvents.chatTyping, (e) => mine(e) && this.#typingEvent(e));
+    this.#on(ServerEvents.chatPresence, (e) => mine(e) && this.#presence(e));
+    this.#subs.add(this.#connection.subscribe((s) => this.#onConnection(s.state)));
+    this.#onConnection(this.#connection.getSnapshot().state, true);
+  }
+
+  /** Leaves the room and releases every listener and timer. Pending sends still go out. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#joined && this.#connection.state === 'connected') {
+      try {
+        this.#connection.send(ClientEvents.chatLeave, { room: this.room });
+      } catch {
+        // Closed meanwhile: the server dropped the membership with the session.
+      }
+    }
+    this.#joined = false;
+    this.#joinEpoch += 1;
+    this.#subs.drain();
+    this.#timers.clearAll();
+    this.#typing.clear();
+    this.#deferred.clear();
+    this.teardown();
+  }
+
+  /**
+   * Sends a message: it shows as pending at once, then as sent (with the server's id and
+   * `seq`) or failed (see `retry()`). Queued while offline and resent after reconnects under
+   * the same client id, so it is stored exactly once.
+   *
+   * @returns the client id (the pending item's `id`)
+   * @throws WirekitError `invalid` for blank or over-long text, `closed` after `dispose()`
+   */
+  send(text: string): string {
+    if (this.#disposed) throw new WirekitError('closed', 'The chat room was disposed');
+    this.#checkText(text);
+    const cid = createClientId();
+    const last = this.#lastSent();
+    const item: ChatItem = Object.freeze({
+      id: cid,
+      room: this.room,
+      seq: (last?.seq ?? 0) + 1,
+      text,
+      user: this.#self ?? { id: '' },
+      createdAt: this.#clock.now(),
+      status: 'pending' as const,
+      clientId: cid,
+      error: null,
+      own: true,
+    });
+    this.#messages.push(item);
+    this.#localCount += 1;
+    this.#lastTypingSent = 0; // the server ends our typing with the message
+    this.changed(true);
+    void this.#dispatch(cid, text);
+    return cid;
+  }
+
+  /** Sends a failed message again, under its client id (deduplicated by the server). */
+  retry(clientId: string): void {
+    if (this.#disposed) return;
+    const found = this.#findLocal(clientId);
+    if (!found || found.item.status !== 'failed') return;
+    this.#messages.set(found.index, freezeItem({ ...found.item, status: 'pending', error: null }));
+    this.changed(true);
+    void this.#dispatch(clientId, found.item.text);
+  }
+
+  /**
+   * Edits an own message: shown at once, confirmed by the server or reverted.
+   * @throws (rejects) WirekitError: `invalid` text or unknown id, or the server's refusal
+   */
+  async edit(id: string, text: string): Promise<void> {
+    this.#checkText(text);
+    const original = this.#byId.get(id);
+    if (!original || original.deletedAt !== undefined) {
+      throw new WirekitError('invalid', `No message ${id} to edit`);
+    }
+    const optimistic = freezeItem({ ...original, text, editedAt: this.#clock.now() });
+    this.#replace(optimistic);
+    this.changed(true);
+    const res = await request(
+      this.#connection,
+      ClientEvents.chatEdit,
+      { room: this.room, id, text },
+      schemas.results['chat:edit'],
+    );
+    if (this.#disposed) return;
+    if (res.ok) {
+      this.#upsert(res.value.message, true);
+      this.changed(true);
+      return;
+    }
+    if (this.#byId.get(id) === optimistic) this.#replace(original);
+    this.changed(true);
+    throw toWirekitError(res.error);
+  }
+
+  /**
+   * Deletes an own message (it stays in place with `text: ''` and `deletedAt`); reverted if the
+   * server refuses. A failed local item is just removed.
+   */
+  async remove(id: string): Promise<void> {
+    const local = this.#findLocal(id);
+    if (local) {
+      if (local.item.status !== 'failed') throw new WirekitError('invalid', 'Still sending');
+      this.#messages.removeAt(local.index);
+      this.#localCount -= 1;
+      this.changed(true);
+      return;
+    }
+    const original = this.#byId.get(id);
+    if (!original) throw new WirekitError('invalid', `No message ${id} to delete`);
+    if (original.deletedAt !== undefined) return;
+    const optimistic = freezeItem({ ...original, text: '', deletedAt: this.#clock.now() });
+    this.#replace(optimistic);
+    this.changed(true);
+    const res = await request(
+      this.#connection,
+      ClientEvents.chatDelete,
+      { room: this.room, id },
+      schemas.results['chat:delete'],
+    );
+    if (this.#disposed) return;
+    if (res.ok) {
+      const current = this.#byId.get(id);
+      if (current) this.#replace(freezeItem({ ...current, deletedAt: res.value.deletedAt }));
+      this.changed(true);
+      return;
+    }
+    if (this.#byId.get(id) === optimistic) this.#replace(original);
+    this.changed(true);
+    throw toWirekitError(res.error);
+  }
+
+  /** Tells the room the user is typing; throttled, volatile (never queued offline). */
+  notifyTyping(): void {
+    if (!this.#joined || this.#disposed) return;
+    const now = this.#clock.now();
+    if (this.#lastTypingSent && now - this.#lastTypingSent < this.#typingThrottle) return;
+    this.#lastTypingSent = now;
+    this.#volatile({ room: this.room, typing: true });
+  }
+
+  /** Ends the typing indicator early (input cleared or blurred). */
+  stopTyping(): void {
+    if (!this.#lastTypingSent || this.#disposed) return;
+    this.#lastTypingSent = 0;
+    this.#volatile({ room: this.room, typing: false });
+  }
+
+  /**
+   * Fetches the previous page of history. Never rejects: a failure lands in `error`.
+   */
+  async loadOlder(): Promise<void> {
+    if (!this.#hasOlder || this.#loadingOlder || this.#cursor === null || this.#disposed) return;
+    this.#loadingOlder = true;
+    this.changed(true);
+    const res = await request(
+      this.#connection,
+      ClientEvents.chatHistory,
+      { room: this.room, before: this.#cursor, limit: this.#pageSize },
+      schemas.results['chat:history'],
+    );
+    if (this.#disposed) return;
+    this.#loadingOlder = false;
+    if (!res.ok) {
+      this.#error = res.error;
+      this.changed(true);
+      return;
+    }
+    const oldest = this.#messages.length > this.#localCount ? this.#messages.at(0) : undefined;
+    const older = res.value.messages
+      .filter((m) => !this.#byId.has(m.id) && (!oldest || m.seq < oldest.seq))
+      .sort((a, b) => a.seq - b.seq)
+      .map((m) => this.#toItem(m));
+    for (const item of older) this.#byId.set(item.id, item);
+    this.#messages.prepend(older);
+    this.#cursor = res.value.nextCursor;
+    this.#hasOlder = res.value.nextCursor !== null;
+    // The user asked for these: keep them until the live tail pushes them out.
+    this.#cap = Math.max(this.#cap, this.#sentCount());
+    this.changed(true);
+  }
+
+  // --- connection lifecycle -------------------------------------------------------------
+
+  #onConnection(state: ConnectionState, initial = false): void {
+    const was = this.#connectionState;
+    this.#connectionState = state;
+    if (state === 'connected' && (initial || was !== 'connected')) {
+      void this.#join();
+    } else if (state !== 'connected') {
+      // An in-flight join of the lost session is answered (if ever) by a stale epoch.
+      if (was === 'connected' || this.#joined) this.#joinEpoch += 1;
+      this.#joined = false;
+      if (state !== 'idle' && this.#status !== 'error') this.#status = 'joining';
+      // Indicators of a lost session would never get their `typing: false`.
+      this.#clearTyping();
+    }
+    if (state !== was || initial) this.changed(false);
+  }
+
+  async #join(): Promise<void> {
+    const epoch = ++this.#joinEpoch;
+    this.#joined = false;
+    this.#status = 'joining';
+    this.changed(false);
+    const res = await request(
+      this.#connection,
+      ClientEvents.chatJoin,
+      { room: this.room, limit: this.#pageSize },
+      schemas.results['chat:join'],
+    );
+    if (this.#disposed || epoch !== this.#joinEpoch) return;
+    if (!res.ok) {
+      this.#status = 'error';
+      this.#error = res.error;
+      this.#failDeferred(res.error);
+      this.changed(false);
+      return;
+    }
+    const { messages, nextCursor, members } = res.value;
+    const newest = this.#lastSent()?.seq ?? 0;
+    const rejoin = this.#everJoined && this.#sentCount() > 0;
+    for (const message of messages) this.#upsert(message);
+    if (!rejoin) {
+      this.#cursor = nextCursor;
+      this.#hasOlder = nextCursor !== null;
+    } else if (nextCursor !== null && (messages[0]?.seq ?? 0) > newest + 1) {
+      // Missed more than one page while away: page back until the gap is filled.
+      const filled = await this.#catchUp(epoch, nextCursor, newest);
+      if (!filled) return;
+    }
+    this.#members.clear();
+    for (const member of members) this.#members.set(member.id, member);
+    this.#memberList = undefined;
+    this.#everJoined = true;
+    this.#joined = true;
+    this.#status = 'joined';
+    this.#error = null;
+    this.#trim();
+    this.changed(false);
+    for (const cid of [...this.#deferred]) {
+      this.#deferred.delete(cid);
+      const found = this.#findLocal(cid);
+      if (found) void this.#dispatch(cid, found.item.text);
+    }
+  }
+
+  /** Fetches history pages before `cursor` until `newest` (the last seq seen) is reached. */
+  async #catchUp(epoch: number, cursor: string, newest: number): Promise<boolean> {
+    let before: string | null = cursor;
+    while (before !== null) {
+      const res: RequestOutcome<ChatHistoryResult> = await request(
+        this.#connection,
+        ClientEvents.chatHistory,
+        { room: this.room, before, limit: DEFAULT_LIMITS.maxPageSize },
+        schemas.results['chat:history'],
+      );
+      if (this.#disposed || epoch !== this.#joinEpoch) return false;
+      if (!res.ok) {
+        this.#error = res.error;
+        break; // keep what we have; the gap shows as missing history
+      }
+      for (const message of res.value.messages) this.#upsert(message);
+      const first = res.value.messages[0]?.seq ?? 0;
+      // Done once the page reaches what we had, or everything older would be trimmed anyway.
+      if (first <= newest + 1 || this.#sentCount() >= this.#cap + DEFAULT_LIMITS.maxPageSize) {
+        break;
+      }
+      before = res.value.nextCursor;
+    }
+    return true;
+  }
+
+  // --- sending ------------------------------------------------------------------------
+
+  async #dispatch(cid: string, text: string): Promise<void> {
+    const res = await request(
+      this.#connection,
+      ClientEvents.chatSend,
+      { room: this.room, text, clientId: cid },
+      schemas.results['chat:send'],
+      { cid, timeout: this.#sendTimeout },
+    );
+    if (this.#disposed) return;
+    if (res.ok) {
+      this.#learnSelf(res.value.message.user);
+      this.#confirm(cid, res.value.message);
+    } else if (isWireCode(res.error, 'forbidden') && this.#started && !this.#joined) {
+      // Resent on a new session before our rejoin reached the server: send again after it.
+      this.#deferred.add(cid);
+      return;
+    } else {
+      this.#fail(cid, res.error);
+    }
+    this.changed(true);
+  }
+
+  #confirm(cid: string, message: ChatMessage): void {
+    const found = this.#findLocal(cid);
+    if (found) {
+      this.#messages.removeAt(found.index);
+      this.#localCount -= 1;
+    }
+    this.#upsert({ ...message, clientId: cid }, true);
+    this.#trim();
+  }
+
+  #fail(cid: string, error: WireError | WirekitError): void {
+    const found = this.#findLocal(cid);
+    if (!found) return;
+    this.#messages.set(found.index, freezeItem({ ...found.item, status: 'failed', error }));
+  }
+
+  #failDeferred(error: WireError | WirekitError): void {
+    for (const cid of this.#deferred) this.#fail(cid, error);
+    this.#deferred.clear();
+  }
+
+  #volatile(data: { room: string; typing: boolean }): void {
+    try {
+      this.#connection.send(ClientEvents.chatTyping, data, { volatile: true });
+    } catch {
+      // Closed connection: typing is best effort.
+    }
+  }
+
+  #checkText(text: string): void {
+    if (typeof text !== 'string' || text.trim().length === 0) {
+      throw new WirekitError('invalid', 'A message must not be blank');
+    }
+    if (text.length > DEFAULT_LIMITS.maxTextLength) {
+      throw new WirekitError(
+        'invalid',
+        `A message must be at most ${DEFAULT_LIMITS.maxTextLength} characters`,
+      );
+    }
+  }
+
+  // --- inbound --------------------------------------------------------------------------
+
+  #on<E extends keyof ServerPayloads>(event: E, handler: (data: Payload<E>) => void): void {
+    this.#subs.add(
+      this.#connection.on(event, (data) => handler(data as Payload<E>), {
+        schema: schemas.server[event],
+      }),
+    );
+  }
+
+  #received(message: ChatMessage): void {
+    this.#stopTypingOf(message.user.id);
+    this.#upsert(message);
+    this.#trim();
+    this.changed(false);
+  }
+
+  #edited(message: ChatMessage): void {
+    if (this.#byId.has(message.id)) this.#upsert(message);
+    this.changed(false);
+  }
+
+  #deleted(event: Payload<'chat:deleted'>): void {
+    const current = this.#byId.get(event.id);
+    if (!current) return;
+    this.#replace(freezeItem({ ...current, text: '', deletedAt: event.deletedAt }));
+    this.changed(false);
+  }
+
+  #typingEvent(event: Payload<'chat:typing'>): void {
+    if (event.user.id === this.#self?.id) return;
+    if (!event.typing) return this.#stopTypingOf(event.user.id);
+    this.#typing.get(event.user.id)?.cancel();
+    const cancel = this.#timers.set(() => this.#stopTypingOf(event.user.id), this.#typingTimeout);
+    this.#typing.set(event.user.id, { user: event.user, cancel });
+    this.#typingList = undefined;
+    this.changed(false);
+  }
+
+  #stopTypingOf(userId: string): void {
+    const entry = this.#typing.get(userId);
+    if (!entry) return;
+    entry.cancel();
+    this.#typing.delete(userId);
+    this.#typingList = undefined;
+    this.changed(false);
+  }
+
+  #clearTyping(): void {
+    if (this.#typing.size === 0) return;
+    for (const entry of this.#typing.values()) entry.cancel();
+    this.#typing.clear();
+    this.#typingList = undefined;
+  }
+
+  #presence(event: Payload<'chat:presence'>): void {
+    if (event.action === 'join') this.#members.set(event.user.id, event.user);
+    else {
+      this.#members.delete(event.user.id);
+      this.#stopTypingOf(event.user.id);
+    }
+    this.#memberList = undefined;
+    this.changed(false);
+  }
+
+  #learnSelf(user: UserRef): void {
+    if (this.#self?.id === user.id) return;
+    this.#self = user;
+    // `own` depends on who we are: recompute it once.
+    for (let i = 0; i < this.#messages.length - this.#localCount; i++) {
+      const item = this.#messages.at(i) as ChatItem;
+      const own = item.user.id === user.id;
+      if (item.own !== own) this.#replace(freezeItem({ ...item, own }), i);
+    }
+    this.changed(false);
+  }
+
+  // --- list bookkeeping -----------------------------------------------------------------
+
+  #toItem(message: ChatMessage): ChatItem {
+    const { clientId, ...rest } = message;
+    return freezeItem({
+      ...rest,
+      status: 'sent',
+      clientId: clientId ?? null,
+      error: null,
+      own: this.#self !== null && message.user.id === this.#self.id,
+    });
+  }
+
+  /**
+   * Puts a server message in its place by `seq`, or updates the copy we hold (dedupe by id).
+   * Our pending item with the same client id is replaced by it, so it never shows twice.
+   */
+  #upsert(message: ChatMessage, authoritative = false): void {
+    const existing = this.#byId.get(message.id);
+    if (existing) {
+      if (authoritative || isNewer(message, existing)) {
+        this.#replace(this.#toItem({ ...message, clientId: existing.clientId ?? undefined }));
+      }
+      return;
+    }
+    if (message.clientId !== undefined) {
+      const local = this.#findLocal(message.clientId);
+      if (local?.item.own) {
+        this.#messages.removeAt(local.index);
+        this.#localCount -= 1;
+        this.#deferred.delete(message.clientId);
+      }
+    }
+    const sent = this.#sentCount();
+    const first = sent > 0 ? (this.#messages.at(0) as ChatItem) : undefined;
+    // Older than our window while older history exists: it belongs to a page not loaded.
+    if (first && this.#hasOlder && message.seq < first.seq) return;
+    const item = this.#toItem(message);
+    this.#byId.set(item.id, item);
+    this.#messages.insert(this.#positionOf(message.seq, sent), item);
+  }
+
+  /** Index in the sent region where `seq` goes (fast path: after the last). */
+  #positionOf(seq: number, sent: number): number {
+    const last = sent > 0 ? (this.#messages.at(sent - 1) as ChatItem) : undefined;
+    if (!last || last.seq < seq) return sent;
+    let lo = 0;
+    let hi = sent;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.#messages.at(mid) as ChatItem).seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Replaces the sent item with the same id (found by seq) with `item`. */
+  #replace(item: ChatItem, index?: number): void {
+    const at = index ?? this.#positionOf(item.seq, this.#sentCount());
+    const current = this.#messages.at(at);
+    if (current?.id !== item.id) return;
+    this.#messages.set(at, item);
+    this.#byId.set(item.id, item);
+  }
+
+  #trim(): void {
+    const excess = this.#sentCount() - this.#cap;
+    if (excess <= 0) return;
+    for (const item of this.#messages.removeFirst(excess)) this.#byId.delete(item.id);
+    const first = this.#messages.at(0);
+    if (first && first.status === 'sent') {
+      this.#cursor = String(first.seq);
+      this.#hasOlder = true;
+    }
+  }
+
+  #findLocal(cid: string): { index: number; item: ChatItem } | undefined {
+    for (let i = this.#messages.length - 1; i >= this.#messages.length - this.#localCount; i--) {
+      const item = this.#messages.at(i);
+      if (item?.clientId === cid && item.status !== 'sent') return { index: i, item };
+    }
+    return undefined;
+  }
+
+  #sentCount(): number {
+    return this.#messages.length - this.#localCount;
+  }
+
+  #lastSent(): ChatItem | undefined {
+    const sent = this.#sentCount();
+    return sent > 0 ? this.#messages.at(sent - 1) : undefined;
+  }
+}
+
+function freezeItem(item: ChatItem): ChatItem {
+  return Object.freeze(item);
+}
+
+/** Is `incoming` a later version of the message than `current` (edit or delete)? */
+function isNewer(incoming: ChatMessage, current: ChatItem): boolean {
+  if (current.deletedAt !== undefined) return false;
+  if (incoming.deletedAt !== undefined) return true;
+  return (incoming.editedAt ?? 0) > (current.editedAt ?? 0);
+}
+
+/**
+ * Creates a {@link ChatRoom}; call `start()` to join.
+ *
+ * @example
+ * const room = createChatRoom(connection, { room: 'lobby', maxMessages: 2000 });
+ */
+export function createChatRoom(connection: Connection, options: ChatRoomOptions): ChatRoom {
+  return new ChatRoom(connection, options);
+}

@@ -1,0 +1,420 @@
+import type { Connection } from '../connection/Connection.js';
+import type { ConnectionState } from '../connection/types.js';
+import type { WirekitError } from '../errors.js';
+import { type Clock, systemClock, Timers } from '../internal/clock.js';
+import { Disposers } from '../internal/disposers.js';
+import type { WireError } from '../protocol/errors.js';
+import { ClientEvents, ServerEvents } from '../protocol/events.js';
+import { DEFAULT_LIMITS, DEFAULT_PAGE_SIZE } from '../protocol/limits.js';
+import { schemas } from '../protocol/schemas.js';
+import type { Notification, ServerPayloads } from '../protocol/types.js';
+import { BatchedModel } from './BatchedModel.js';
+import type { BatchScheduler } from './frameScheduler.js';
+import { request, toWirekitError } from './request.js';
+
+/** A notification shown briefly as a toast. */
+export interface Toast {
+  /** The notification's id. */
+  readonly id: string;
+  readonly notification: Notification;
+  /** Epoch ms of the auto-dismiss, `null` while paused (hovered, focused) or with no timeout. */
+  readonly expiresAt: number | null;
+}
+
+/** An immutable picture of the feed; a new object after every change. */
+export interface NotificationFeedSnapshot {
+  /** `ready` stays while offline: the last list is still shown. */
+  readonly status: 'idle' | 'loading' | 'ready' | 'error';
+  /** Newest first. */
+  readonly items: readonly Notification[];
+  /** The server's unread count (optimistically adjusted by local reads). */
+  readonly unread: number;
+  /** Oldest first. */
+  readonly toasts: readonly Toast[];
+  /** More (older) items exist on the server (`loadMore()`). */
+  readonly hasMore: boolean;
+  readonly loadingMore: boolean;
+  readonly connection: ConnectionState;
+  readonly error: WireError | WirekitError | null;
+}
+
+export interface NotificationFeedOptions {
+  /** Ms a toast stays; `0` or `Infinity` keeps it until dismissed. @default 5000 */
+  toastDuration?: number;
+  /** Toasts shown at once; the oldest goes first. @default 3 */
+  maxToasts?: number;
+  /** Items per page. @default 50 */
+  pageSize?: number;
+  /** @default frameScheduler */
+  scheduler?: BatchScheduler;
+  clock?: Clock;
+}
+
+type Payload<E extends keyof ServerPayloads> = ServerPayloads[E];
+
+interface ToastEntry {
+  notification: Notification;
+  expiresAt: number | null;
+  /** Ms left when paused. */
+  remaining: number;
+  cancel: (() => void) | undefined;
+}
+
+/**
+ * The current user's notifications: list, unread count (kept in step across tabs by the
+ * server), optimistic mark read / all read / dismiss, and toasts for new ones.
+ *
+ * @example
+ * const feed = createNotificationFeed(lease.connection, { toastDuration: 8000 });
+ * feed.subscribe((s) => (badge.textContent = String(s.unread)));
+ * feed.start();
+ */
+export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
+  readonly #connection: Connection;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #subs = new Disposers();
+  readonly #toastDuration: number;
+  readonly #maxToasts: number;
+  readonly #pageSize: number;
+
+  #status: NotificationFeedSnapshot['status'] = 'idle';
+  #error: WireError | WirekitError | null = null;
+  #connectionState: ConnectionState;
+  #items: readonly Notification[] = Object.freeze([]);
+  #unread = 0;
+  #cursor: string | null = null;
+  #hasMore = false;
+  #loadingMore = false;
+  readonly #toasts = new Map<string, ToastEntry>();
+  #toastList: readonly Toast[] | undefined;
+  #started = false;
+  #disposed = false;
+  #epoch = 0;
+
+  constructor(connection: Connection, options: NotificationFeedOptions = {}) {
+    super(options.scheduler);
+    this.#connection = connection;
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = new Timers(this.#clock);
+    this.#toastDuration = options.toastDuration ?? 5000;
+    this.#maxToasts = Math.max(1, options.maxToasts ?? 3);
+    this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
+    this.#connectionState = connection.getSnapshot().state;
+  }
+
+  protected build(): NotificationFeedSnapshot {
+    this.#toastList ??= Object.freeze(
+      [...this.#toasts.entries()].map(([id, t]) =>
+        Object.freeze({ id, notification: t.notification, expiresAt: t.expiresAt }),
+      ),
+    );
+    return Object.freeze({
+      status: this.#status,
+      items: this.#items,
+      unread: this.#unread,
+      toasts: this.#toastList,
+      hasMore: this.#hasMore,
+      loadingMore: this.#loadingMore,
+      connection: this.#connectionState,
+      error: this.#error,
+    });
+  }
+
+  /** Pending timers (toasts); 0 after `dispose()`. */
+  get timers(): number {
+    return this.#timers.size;
+  }
+
+  /** Listens for news and loads the list (now if connected, else on connect, and after every reconnect). */
+  start(): void {
+    if (this.#started || this.#disposed) return;
+    this.#started = true;
+    this.#on(ServerEvents.notifyNew, (e) => this.#new(e));
+    this.#on(ServerEvents.notifyUnread, (e) => this.#sync(e));
+    this.#subs.add(this.#connection.subscribe((s) => this.#onConnection(s.state)));
+    this.#onConnection(this.#connection.getSnapshot().state, true);
+  }
+
+  /** Releases every listener and timer. Queued marks still reach the server. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#epoch += 1;
+    this.#subs.drain();
+    this.#timers.clearAll();
+    this.#toasts.clear();
+    this.teardown();
+  }
+
+  /** Marks notifications read: at once here, then on the server (queued while offline). */
+  async markRead(id: string | string[]): Promise<void> {
+    const ids = [...new Set(typeof id === 'string' ? [id] : id)];
+    if (ids.length === 0) return;
+    const wanted = new Set(ids);
+    const flipped = new Set(
+      this.#items.filter((n) => wanted.has(n.id) && !n.read).map((n) => n.id),
+    );
+    this.#setRead(flipped, true);
+    this.#unread = Math.max(0, this.#unread - flipped.size);
+    this.changed(true);
+    for (let i = 0; i < ids.length; i += DEFAULT_LIMITS.maxBatchSize) {
+      const batch = ids.slice(i, i + DEFAULT_LIMITS.maxBatchSize);
+      const res = await request(
+        this.#connection,
+        ClientEvents.notifyRead,
+        { ids: batch },
+        schemas.results['notify:read'],
+      );
+      if (this.#disposed) return;
+      if (!res.ok) {
+        this.#setRead(flipped, false);
+        this.#unread += flipped.size;
+        this.changed(true);
+        throw toWirekitError(res.error);
+      }
+      this.#unread = res.value.unread;
+    }
+    this.changed(true);
+  }
+
+  /** Marks everything read, here at once and then on the server. */
+  async markAllRead(): Promise<void> {
+    const flipped = new Set(this.#items.filter((n) => !n.read).map((n) => n.id));
+    const before = this.#unread;
+    this.#setRead(flipped, true);
+    this.#unread = 0;
+    this.changed(true);
+    const res = await request(
+      this.#connection,
+      ClientEvents.notifyReadAll,
+      {},
+      schemas.results['notify:read-all'],
+    );
+    if (this.#disposed) return;
+    if (!res.ok) {
+      this.#setRead(flipped, false);
+      this.#unread = before;
+      this.changed(true);
+      throw toWirekitError(res.error);
+    }
+    this.#unread = res.value.unread;
+    this.changed(true);
+  }
+
+  /** Removes a notification (and its toast), here at once and then on the server. */
+  async dismiss(id: string): Promise<void> {
+    const index = this.#items.findIndex((n) => n.id === id);
+    const removed = this.#items[index];
+    if (removed) {
+      this.#items = Object.freeze(this.#items.filter((n) => n.id !== id));
+      if (!removed.read) this.#unread = Math.max(0, this.#unread - 1);
+    }
+    this.#dropToast(id);
+    this.changed(true);
+    const res = await request(
+      this.#connection,
+      ClientEvents.notifyDismiss,
+      { ids: [id] },
+      schemas.results['notify:dismiss'],
+    );
+    if (this.#disposed) return;
+    if (!res.ok) {
+      if (removed && !this.#items.some((n) => n.id === id)) {
+        const items = [...this.#items];
+        items.splice(Math.min(index, items.length), 0, removed);
+        this.#items = Object.freeze(items);
+        if (!removed.read) this.#unread += 1;
+      }
+      this.changed(true);
+      throw toWirekitError(res.error);
+    }
+    this.#unread = res.value.unread;
+    this.changed(true);
+  }
+
+  /** Hides a toast (the notification stays in the list). */
+  dismissToast(id: string): void {
+    if (this.#dropToast(id)) this.changed(true);
+  }
+
+  /** Stops a toast's countdown (hover, focus). */
+  pauseToast(id: string): void {
+    const toast = this.#toasts.get(id);
+    if (!toast || toast.expiresAt === null) return;
+    toast.cancel?.();
+    toast.cancel = undefined;
+    toast.remaining = Math.max(0, toast.expiresAt - this.#clock.now());
+    toast.expiresAt = null;
+    this.#toastList = undefined;
+    this.changed(true);
+  }
+
+  /** Restarts a paused toast's countdown with the time it had left. */
+  resumeToast(id: string): void {
+    const toast = this.#toasts.get(id);
+    if (!toast || toast.expiresAt !== null || !Number.isFinite(toast.remaining)) return;
+    this.#arm(id, toast, toast.remaining);
+    this.changed(true);
+  }
+
+  /** Loads the next (older) page. Never rejects: a failure lands in `error`. */
+  async loadMore(): Promise<void> {
+    if (!this.#hasMore || this.#loadingMore || this.#cursor === null || this.#disposed) return;
+    this.#loadingMore = true;
+    this.changed(true);
+    const epoch = this.#epoch;
+    const res = await request(
+      this.#connection,
+      ClientEvents.notifyList,
+      { before: this.#cursor, limit: this.#pageSize },
+      schemas.results['notify:list'],
+    );
+    if (this.#disposed) return;
+    this.#loadingMore = false;
+    if (epoch !== this.#epoch) return this.changed(true); // the list was reloaded meanwhile
+    if (!res.ok) {
+      this.#error = res.error;
+      return this.changed(true);
+    }
+    const known = new Set(this.#items.map((n) => n.id));
+    this.#items = Object.freeze([
+      ...this.#items,
+      ...res.value.items.filter((n) => !known.has(n.id)).map(freeze),
+    ]);
+    this.#cursor = res.value.nextCursor;
+    this.#hasMore = res.value.nextCursor !== null;
+    this.#unread = res.value.unread;
+    this.changed(true);
+  }
+
+  // --- internals ------------------------------------------------------------------------
+
+  #onConnection(state: ConnectionState, initial = false): void {
+    const was = this.#connectionState;
+    this.#connectionState = state;
+    if (state === 'connected' && (initial || was !== 'connected')) void this.#load();
+    else if (initial && state !== 'idle' && this.#status === 'idle') this.#status = 'loading';
+    if (state !== was || initial) this.changed(false);
+  }
+
+  /** (Re)loads the first page; what was shown stays until the answer arrives. */
+  async #load(): Promise<void> {
+    const epoch = ++this.#epoch;
+    if (this.#status !== 'ready') this.#status = 'loading';
+    this.changed(false);
+    const res = await request(
+      this.#connection,
+      ClientEvents.notifyList,
+      { limit: this.#pageSize },
+      schemas.results['notify:list'],
+    );
+    if (this.#disposed || epoch !== this.#epoch) return;
+    if (!res.ok) {
+      this.#error = res.error;
+      if (this.#status !== 'ready') this.#status = 'error';
+      return this.changed(false);
+    }
+    this.#items = Object.freeze(res.value.items.map(freeze));
+    this.#unread = res.value.unread;
+    this.#cursor = res.value.nextCursor;
+    this.#hasMore = res.value.nextCursor !== null;
+    this.#status = 'ready';
+    this.#error = null;
+    this.changed(false);
+  }
+
+  #on<E extends keyof ServerPayloads>(event: E, handler: (data: Payload<E>) => void): void {
+    this.#subs.add(
+      this.#connection.on(event, (data) => handler(data as Payload<E>), {
+        schema: schemas.server[event],
+      }),
+    );
+  }
+
+  #new(event: Payload<'notify:new'>): void {
+    const notification = freeze(event.notification);
+    this.#unread = event.unread;
+    if (!this.#items.some((n) => n.id === notification.id)) {
+      this.#items = Object.freeze([notification, ...this.#items]);
+      this.#toast(notification);
+    }
+    this.changed(false);
+  }
+
+  /** Another tab of this user read or dismissed something. */
+  #sync(event: Payload<'notify:unread'>): void {
+    this.#unread = event.unread;
+    if (event.allRead) this.#setRead(new Set(this.#items.map((n) => n.id)), true);
+    if (event.read) this.#setRead(new Set(event.read), true);
+    if (event.dismissed) {
+      const gone = new Set(event.dismissed);
+      this.#items = Object.freeze(this.#items.filter((n) => !gone.has(n.id)));
+      for (const id of gone) this.#dropToast(id);
+    }
+    this.changed(false);
+  }
+
+  #setRead(ids: ReadonlySet<string>, read: boolean): void {
+    if (ids.size === 0) return;
+    this.#items = Object.freeze(
+      this.#items.map((n) => (ids.has(n.id) && n.read !== read ? freeze({ ...n, read }) : n)),
+    );
+  }
+
+  #toast(notification: Notification): void {
+    const entry: ToastEntry = {
+      notification,
+      expiresAt: null,
+      remaining: this.#toastDuration,
+      cancel: undefined,
+    };
+    this.#toasts.set(notification.id, entry);
+    if (this.#toastDuration > 0 && Number.isFinite(this.#toastDuration)) {
+      this.#arm(notification.id, entry, this.#toastDuration);
+    } else {
+      entry.remaining = Infinity;
+    }
+    while (this.#toasts.size > this.#maxToasts) {
+      const oldest = this.#toasts.keys().next().value as string;
+      this.#dropToast(oldest);
+    }
+    this.#toastList = undefined;
+  }
+
+  #arm(id: string, entry: ToastEntry, ms: number): void {
+    entry.cancel?.();
+    entry.expiresAt = this.#clock.now() + ms;
+    entry.cancel = this.#timers.set(() => {
+      entry.cancel = undefined;
+      if (this.#dropToast(id)) this.changed(false);
+    }, ms);
+    this.#toastList = undefined;
+  }
+
+  #dropToast(id: string): boolean {
+    const toast = this.#toasts.get(id);
+    if (!toast) return false;
+    toast.cancel?.();
+    this.#toasts.delete(id);
+    this.#toastList = undefined;
+    return true;
+  }
+}
+
+function freeze(notification: Notification): Notification {
+  return Object.isFrozen(notification) ? notification : Object.freeze({ ...notification });
+}
+
+/**
+ * Creates a {@link NotificationFeed}; call `start()` to load it.
+ *
+ * @example
+ * const feed = createNotificationFeed(connection);
+ */
+export function createNotificationFeed(
+  connection: Connection,
+  options?: NotificationFeedOptions,
+): NotificationFeed {
+  return new NotificationFeed(connection, options);
+}
