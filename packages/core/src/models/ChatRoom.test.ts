@@ -1,0 +1,346 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Connection } from '../connection/Connection.js';
+import { WirekitError } from '../errors.js';
+import { ChatRoom, createChatRoom, type ChatRoomOptions } from './ChatRoom.js';
+import { frameScheduler, microtaskScheduler, type BatchScheduler } from './frameScheduler.js';
+import { createFakeServer, message, ME, OTHER } from './test-utils/fakeServer.js';
+
+/** Runs microtask hops of the memory transport (and due fake timers). */
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+let open: Array<{ dispose(): void } | Connection> = [];
+afterEach(() => {
+  for (const o of open) {
+    if ('dispose' in o) o.dispose();
+    else o.close();
+  }
+  open = [];
+  vi.useRealTimers();
+});
+
+function setup(options: Partial<ChatRoomOptions> = {}) {
+  const fake = createFakeServer();
+  const connection = fake.connection();
+  const room = createChatRoom(connection, {
+    room: 'lobby',
+    scheduler: microtaskScheduler,
+    ...options,
+  });
+  open.push(room, connection);
+  return { fake, connection, room };
+}
+
+async function started(options: Partial<ChatRoomOptions> = {}) {
+  const s = setup(options);
+  s.connection.open();
+  s.room.start();
+  await flush();
+  expect(s.room.getSnapshot().status).toBe('joined');
+  return s;
+}
+
+const seqs = (room: ChatRoom) => [...room.getSnapshot().messages].map((m) => m.seq);
+
+describe('ChatRoom', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('exposes an inert initial snapshot until started (SSR)', () => {
+    const { room, connection } = setup();
+    const snapshot = room.getSnapshot();
+    expect(snapshot).toMatchObject({
+      room: 'lobby',
+      status: 'idle',
+      connection: 'idle',
+      self: null,
+      hasOlder: false,
+      typing: [],
+      members: [],
+    });
+    expect(snapshot.messages.length).toBe(0);
+    expect(Object.isFrozen(snapshot)).toBe(true);
+    expect(room.getSnapshot()).toBe(snapshot); // stable until something changes
+    expect(connection.getSnapshot().listeners).toBe(0);
+  });
+
+  it('joins on start with history and members, learns who it is', async () => {
+    const { fake, room, connection } = setup();
+    fake.messages.push(message(1), message(2, { user: ME }));
+    room.start(); // before the connection opens: joins once it is connected
+    room.start(); // idempotent
+    expect(room.getSnapshot().status).toBe('idle');
+    connection.open();
+    await flush();
+    const s = room.getSnapshot();
+    expect(s.status).toBe('joined');
+    expect(s.self).toEqual(ME);
+    expect(seqs(room)).toEqual([1, 2]);
+    expect(s.messages.toArray().map((m) => m.own)).toEqual([false, true]);
+    expect(s.members.map((m) => m.id)).toEqual(['other', 'me']);
+    expect(fake.sent('chat:join')).toHaveLength(1);
+  });
+
+  it('orders by seq and deduplicates by id', async () => {
+    const { fake, room } = await started();
+    fake.emit('chat:message', message(3));
+    fake.emit('chat:message', message(1));
+    fake.emit('chat:message', message(2));
+    fake.emit('chat:message', message(3)); // duplicate
+    await flush();
+    expect(seqs(room)).toEqual([1, 2, 3]);
+    fake.emit('chat:edited', message(2, { text: 'edited', editedAt: 5 }));
+    fake.emit('chat:deleted', { room: 'lobby', id: 'm3', deletedAt: 6 });
+    fake.emit('chat:message', message(9, { room: 'elsewhere' }));
+    await flush();
+    expect(
+      room
+        .getSnapshot()
+        .messages.toArray()
+        .map((m) => m.text),
+    ).toEqual(['text 1', 'edited', '']);
+  });
+
+  it('shows a send as pending at once, then sent; a refused one fails and can be retried', async () => {
+    const { fake, room } = await started();
+    const cid = room.send('hi');
+    expect(room.getSnapshot().messages.at(-1)).toMatchObject({
+      id: cid,
+      status: 'pending',
+      own: true,
+      user: ME,
+    });
+    await flush();
+    expect(room.getSnapshot().messages.at(-1)).toMatchObject({
+      id: 's1',
+      status: 'sent',
+      clientId: cid,
+    });
+    expect(fake.sent('chat:send')[0]?.cid).toBe(cid);
+
+    fake.replies.set('chat:send', () => ({
+      ok: false,
+      error: { code: 'rate_limited', message: 'slow down', retryAfterMs: 100 },
+    }));
+    const failed = room.send('again');
+    await flush();
+    expect(room.getSnapshot().messages.at(-1)).toMatchObject({
+      id: failed,
+      status: 'failed',
+      error: { code: 'rate_limited' },
+    });
+
+    fake.replies.delete('chat:send');
+    room.retry(failed);
+    expect(room.getSnapshot().messages.at(-1)?.status).toBe('pending');
+    await flush();
+    expect(room.getSnapshot().messages.at(-1)).toMatchObject({ status: 'sent', clientId: failed });
+    // The retry went out under the same client id, so the server can deduplicate it.
+    expect(fake.sent('chat:send').map((s) => s.cid)).toEqual([cid, failed, failed]);
+    expect(room.getSnapshot().messages.length).toBe(2);
+  });
+
+  it('refuses blank text with a typed error', async () => {
+    const { room } = await started();
+    expect(() => room.send('   ')).toThrow(WirekitError);
+    expect(() => room.send('x'.repeat(4001))).toThrow(/at most 4000/);
+    expect(room.getSnapshot().messages.length).toBe(0);
+  });
+
+  it('replaces a pending item when its stored copy arrives first (no double)', async () => {
+    const { fake, room } = await started();
+    fake.replies.set('chat:send', (d) => {
+      // No ack (yet); the stored message reaches us another way (e.g. a catch-up page).
+      fake.emit(
+        'chat:message',
+        message(1, { user: ME, clientId: d.clientId as string, text: 'hi' }),
+      );
+      return undefined;
+    });
+    const cid = room.send('hi');
+    await flush();
+    expect(room.getSnapshot().messages.toArray()).toEqual([
+      expect.objectContaining({ id: 'm1', clientId: cid, status: 'sent', own: true }),
+    ]);
+  });
+
+  it('expires typing indicators and owns their timers', async () => {
+    const { fake, room } = await started({ typingTimeout: 6000 });
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true });
+    fake.emit('chat:typing', { room: 'lobby', user: ME, typing: true }); // never self
+    await flush();
+    expect(room.getSnapshot().typing).toEqual([OTHER]);
+    expect(room.timers).toBe(1);
+    await vi.advanceTimersByTimeAsync(5000);
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true }); // refreshed
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(room.getSnapshot().typing).toEqual([OTHER]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(room.getSnapshot().typing).toEqual([]);
+    expect(room.timers).toBe(0);
+
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true });
+    await flush();
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: false });
+    await flush();
+    expect(room.getSnapshot().typing).toEqual([]);
+    expect(room.timers).toBe(0);
+  });
+
+  it('throttles notifyTyping and sends it volatile', async () => {
+    const { fake, room } = await started({ typingThrottle: 2000 });
+    room.notifyTyping();
+    room.notifyTyping();
+    await flush();
+    expect(fake.sent('chat:typing')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2000);
+    room.notifyTyping();
+    room.stopTyping();
+    await flush();
+    expect(fake.sent('chat:typing').map((s) => (s.data as { typing: boolean }).typing)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(fake.sent('chat:typing').every((s) => s.cid === undefined)).toBe(true);
+  });
+
+  it('tracks presence', async () => {
+    const { fake, room } = await started();
+    fake.emit('chat:presence', { room: 'lobby', user: { id: 'new' }, action: 'join' });
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true });
+    await flush();
+    expect(room.getSnapshot().members.map((m) => m.id)).toEqual(['other', 'me', 'new']);
+    fake.emit('chat:presence', { room: 'lobby', user: OTHER, action: 'leave' });
+    await flush();
+    expect(room.getSnapshot().members.map((m) => m.id)).toEqual(['me', 'new']);
+    expect(room.getSnapshot().typing).toEqual([]); // a leaver stops typing
+  });
+
+  it('keeps at most maxMessages and can load the trimmed ones again', async () => {
+    const { fake, room } = await started({ maxMessages: 10, pageSize: 5 });
+    for (let seq = 1; seq <= 25; seq++) fake.messages.push(message(seq));
+    for (let seq = 1; seq <= 25; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    expect(seqs(room)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    expect(room.getSnapshot().hasOlder).toBe(true);
+    await room.loadOlder();
+    expect(seqs(room)[0]).toBe(11);
+    expect(room.getSnapshot().messages.length).toBe(15);
+    expect(fake.sent('chat:history').at(-1)?.data).toMatchObject({ before: '16', limit: 5 });
+  });
+
+  it('drops and counts invalid inbound payloads without breaking', async () => {
+    const { fake, room, connection } = await started();
+    fake.emit('chat:message', { room: 'lobby', text: '<script>' });
+    fake.emit('chat:typing', { room: 'lobby', typing: 'yes' });
+    fake.emit('chat:message', message(1));
+    await flush();
+    expect(seqs(room)).toEqual([1]);
+    expect(connection.getSnapshot().invalid).toBe(2);
+  });
+
+  it('reports an invalid room name instead of throwing', () => {
+    const { room, connection } = setup({ room: '../etc' });
+    room.start();
+    expect(room.getSnapshot()).toMatchObject({ status: 'error', error: { kind: 'invalid' } });
+    expect(connection.getSnapshot().listeners).toBe(0);
+  });
+
+  it('rejoins after a reconnect and defers sends refused before the rejoin', async () => {
+    const { fake, room, connection } = await started();
+    for (const peer of fake.server.peers) peer.close('restart');
+    await flush();
+    expect(room.getSnapshot().status).toBe('joining');
+    // The new session is not in the room until the rejoin lands.
+    let joinedAgain = false;
+    fake.replies.set('chat:send', (d) => {
+      if (!joinedAgain) return { ok: false, error: { code: 'forbidden', message: 'join first' } };
+      fake.replies.delete('chat:send');
+      return {
+        ok: true,
+        message: message(1, { user: ME, text: d.text as string, clientId: d.clientId as string }),
+        duplicate: false,
+      };
+    });
+    const cid = room.send('queued');
+    fake.replies.set('chat:join', () => {
+      joinedAgain = true;
+      return { ok: true, room: 'lobby', messages: [], nextCursor: null, members: [ME] };
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(connection.state).toBe('connected');
+    expect(room.getSnapshot().status).toBe('joined');
+    expect(room.getSnapshot().messages.at(-1)).toMatchObject({ status: 'sent', clientId: cid });
+    expect(fake.sent('chat:send').map((s) => s.cid)).toEqual([cid, cid]);
+  });
+
+  it('dispose leaves the room and removes every listener and timer', async () => {
+    const { fake, room, connection } = await started();
+    const baseline = 0;
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true });
+    await flush();
+    const listener = vi.fn();
+    room.subscribe(listener);
+    expect(room.timers).toBe(1);
+    room.dispose();
+    room.dispose();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(1);
+    expect(connection.getSnapshot().listeners).toBe(baseline);
+    expect(room.timers).toBe(0);
+    fake.emit('chat:message', message(1));
+    await flush();
+    expect(listener).not.toHaveBeenCalled();
+    expect(() => room.send('late')).toThrow(/disposed/);
+  });
+});
+
+describe('ChatRoom batching', () => {
+  it('tells subscribers a handful of times for a burst of 10,000 messages', async () => {
+    const fake = createFakeServer();
+    const connection = fake.connection();
+    const room = new ChatRoom(connection, { room: 'lobby', maxMessages: 20_000 });
+    open.push(room, connection);
+    connection.open();
+    room.start();
+    await vi.waitFor(() => expect(room.getSnapshot().status).toBe('joined'));
+    const listener = vi.fn();
+    room.subscribe(listener);
+    for (let seq = 1; seq <= 10_000; seq++) fake.emit('chat:message', message(seq));
+    await vi.waitFor(() => expect(room.getSnapshot().messages.length).toBe(10_000));
+    await new Promise((resolve) => frameScheduler.schedule(() => resolve(undefined)));
+    expect(listener.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(listener.mock.calls.length).toBeLessThanOrEqual(5);
+    expect(listener.mock.lastCall?.[0].messages.length).toBe(10_000);
+    expect(seqs(room).every((seq, i) => seq === i + 1)).toBe(true);
+  });
+
+  it('coalesces inbound changes through the injected scheduler', async () => {
+    vi.useFakeTimers();
+    const runs: Array<() => void> = [];
+    const manual: BatchScheduler = {
+      schedule: (fn) => {
+        runs.push(fn);
+        return () => runs.splice(runs.indexOf(fn), 1);
+      },
+    };
+    const { fake, room, connection } = setup({ scheduler: manual });
+    connection.open();
+    room.start();
+    await flush();
+    runs.splice(0).forEach((fn) => fn());
+    const listener = vi.fn();
+    room.subscribe(listener);
+    fake.emit('chat:message', message(1));
+    fake.emit('chat:message', message(2));
+    await flush();
+    expect(listener).not.toHaveBeenCalled();
+    expect(runs).toHaveLength(1);
+    runs.splice(0).forEach((fn) => fn());
+    expect(listener).toHaveBeenCalledTimes(1);
+    // Local actions are not delayed.
+    room.send('now');
+    expect(listener).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Connection } from '../connection/Connection.js';
+import { WirekitError } from '../errors.js';
+import { microtaskScheduler } from './frameScheduler.js';
+import {
+  createNotificationFeed,
+  type NotificationFeed,
+  type NotificationFeedOptions,
+} from './NotificationFeed.js';
+import { createFakeServer, notification } from './test-utils/fakeServer.js';
+
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+let open: Array<NotificationFeed | Connection> = [];
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+});
+afterEach(() => {
+  for (const o of open) {
+    if ('dispose' in o) o.dispose();
+    else o.close();
+  }
+  open = [];
+  vi.useRealTimers();
+});
+
+async function started(options: NotificationFeedOptions = {}) {
+  const fake = createFakeServer();
+  fake.setNotifications([notification(2), notification(1, { read: true })]);
+  const connection = fake.connection();
+  const feed = createNotificationFeed(connection, { scheduler: microtaskScheduler, ...options });
+  open.push(feed, connection);
+  expect(feed.getSnapshot()).toMatchObject({ status: 'idle', items: [], unread: 0 });
+  connection.open();
+  feed.start();
+  await flush();
+  expect(feed.getSnapshot().status).toBe('ready');
+  return { fake, connection, feed };
+}
+
+const pushNew = (fake: ReturnType<typeof createFakeServer>, n: number, unread: number) =>
+  fake.emit('notify:new', { notification: notification(n), unread });
+
+describe('NotificationFeed', () => {
+  it('loads the list and the unread count on start', async () => {
+    const { feed } = await started();
+    const s = feed.getSnapshot();
+    expect(s.items.map((n) => n.id)).toEqual(['n2', 'n1']);
+    expect(s).toMatchObject({ unread: 1, hasMore: false, connection: 'connected', toasts: [] });
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(Object.isFrozen(s.items)).toBe(true);
+  });
+
+  it('prepends new items and toasts them; toasts auto-dismiss after toastDuration', async () => {
+    const { fake, feed } = await started({ toastDuration: 5000 });
+    pushNew(fake, 3, 2);
+    pushNew(fake, 3, 2); // the same one again: no duplicate
+    await flush();
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n3', 'n2', 'n1']);
+    expect(feed.getSnapshot().unread).toBe(2);
+    expect(feed.getSnapshot().toasts).toEqual([
+      { id: 'n3', notification: expect.objectContaining({ id: 'n3' }), expiresAt: 1_005_000 },
+    ]);
+    expect(feed.timers).toBe(1);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(feed.getSnapshot().toasts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(feed.getSnapshot().toasts).toEqual([]);
+    expect(feed.getSnapshot().items).toHaveLength(3); // still in the list
+    expect(feed.timers).toBe(0);
+  });
+
+  it('pauses and resumes a toast with the time it had left', async () => {
+    const { fake, feed } = await started({ toastDuration: 5000 });
+    pushNew(fake, 3, 2);
+    await flush();
+    await vi.advanceTimersByTimeAsync(3000);
+    feed.pauseToast('n3');
+    expect(feed.getSnapshot().toasts[0]?.expiresAt).toBeNull();
+    expect(feed.timers).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000); // hovered for a minute
+    expect(feed.getSnapshot().toasts).toHaveLength(1);
+    feed.resumeToast('n3');
+    expect(feed.getSnapshot().toasts[0]?.expiresAt).toBe(Date.now() + 2000);
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(feed.getSnapshot().toasts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(feed.getSnapshot().toasts).toEqual([]);
+  });
+
+  it('keeps at most maxToasts; dismissToast hides one', async () => {
+    const { fake, feed } = await started({ maxToasts: 2 });
+    pushNew(fake, 3, 2);
+    pushNew(fake, 4, 3);
+    pushNew(fake, 5, 4);
+    await flush();
+    expect(feed.getSnapshot().toasts.map((t) => t.id)).toEqual(['n4', 'n5']);
+    expect(feed.timers).toBe(2);
+    feed.dismissToast('n4');
+    expect(feed.getSnapshot().toasts.map((t) => t.id)).toEqual(['n5']);
+    expect(feed.timers).toBe(1);
+  });
+
+  it('marks read optimistically and takes the server count', async () => {
+    const { fake, feed } = await started();
+    fake.replies.set('notify:read', () => ({ ok: true, unread: 7 }));
+    const done = feed.markRead('n2');
+    expect(feed.getSnapshot().unread).toBe(0);
+    expect(feed.getSnapshot().items[0]?.read).toBe(true);
+    await done;
+    expect(feed.getSnapshot().unread).toBe(7);
+    expect(fake.sent('notify:read')[0]?.data).toEqual({ ids: ['n2'] });
+  });
+
+  it('reverts an optimistic change the server refuses', async () => {
+    const { fake, feed } = await started();
+    const refuse = () => ({ ok: false, error: { code: 'internal', message: 'store down' } });
+    fake.replies.set('notify:read-all', refuse);
+    fake.replies.set('notify:dismiss', refuse);
+    const all = feed.markAllRead();
+    expect(feed.getSnapshot().unread).toBe(0);
+    await expect(all).rejects.toBeInstanceOf(WirekitError);
+    expect(feed.getSnapshot().unread).toBe(1);
+    expect(feed.getSnapshot().items[0]?.read).toBe(false);
+
+    const dismissing = feed.dismiss('n2');
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n1']);
+    await expect(dismissing).rejects.toMatchObject({ data: { code: 'internal' } });
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n2', 'n1']);
+    expect(feed.getSnapshot().unread).toBe(1);
+  });
+
+  it('applies changes made in another tab (notify:unread)', async () => {
+    const { fake, feed } = await started();
+    pushNew(fake, 3, 2);
+    await flush();
+    fake.emit('notify:unread', { unread: 1, read: ['n3'] });
+    await flush();
+    expect(feed.getSnapshot().unread).toBe(1);
+    expect(feed.getSnapshot().items[0]).toMatchObject({ id: 'n3', read: true });
+    fake.emit('notify:unread', { unread: 0, dismissed: ['n3'], allRead: true });
+    await flush();
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n2', 'n1']);
+    expect(feed.getSnapshot().items.every((n) => n.read)).toBe(true);
+    expect(feed.getSnapshot().toasts).toEqual([]);
+    expect(feed.timers).toBe(0);
+  });
+
+  it('keeps its snapshot offline and reloads after a reconnect', async () => {
+    const { fake, feed } = await started();
+    for (const peer of fake.server.peers) peer.close();
+    await flush();
+    expect(feed.getSnapshot()).toMatchObject({ status: 'ready', unread: 1 });
+    expect(feed.getSnapshot().connection).not.toBe('connected');
+    expect(feed.getSnapshot().items).toHaveLength(2);
+    fake.setNotifications([notification(9), notification(2), notification(1, { read: true })]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(feed.getSnapshot().connection).toBe('connected');
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n9', 'n2', 'n1']);
+    expect(feed.getSnapshot().unread).toBe(2);
+  });
+
+  it('drops invalid pushes and counts them', async () => {
+    const { fake, feed, connection } = await started();
+    fake.emit('notify:new', { notification: { id: 'x', title: '' }, unread: 1 });
+    fake.emit('notify:unread', { unread: -4 });
+    await flush();
+    expect(feed.getSnapshot().unread).toBe(1);
+    expect(feed.getSnapshot().items).toHaveLength(2);
+    expect(connection.getSnapshot().invalid).toBe(2);
+  });
+
+  it('dispose removes every listener and timer', async () => {
+    const { fake, feed, connection } = await started();
+    pushNew(fake, 3, 2);
+    await flush();
+    const listener = vi.fn();
+    feed.subscribe(listener);
+    expect(feed.timers).toBe(1);
+    feed.dispose();
+    expect(feed.timers).toBe(0);
+    expect(connection.getSnapshot().listeners).toBe(0);
+    pushNew(fake, 4, 3);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(listener).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
