@@ -304,36 +304,45 @@ describe('ChatRoom against the real server', () => {
     await waitFor(() => expect(alice.getSnapshot().connection).not.toBe('connected'));
     const cid = alice.send('while down');
     expect(alice.getSnapshot().messages.at(-1)).toMatchObject({ id: cid, status: 'pending' });
+    const firstId = alice.getSnapshot().messages.at(0)!.id;
+    const editing = alice.edit(firstId, 'first, edited offline');
+    expect(alice.getSnapshot().messages.at(0)?.text).toBe('first, edited offline');
     expect(aliceTab.connection.getSnapshot().queued).toBeGreaterThan(0);
 
     server = await startReal(store, server.port);
     await waitFor(() => expect(alice.getSnapshot().messages.at(-1)?.status).toBe('sent'));
     expect(alice.getSnapshot().status).toBe('joined');
-    expect(texts(alice)).toEqual(['first', 'while down']);
+    await editing; // queued, refused before the rejoin, then applied after it
+    expect(texts(alice)).toEqual(['first, edited offline', 'while down']);
     expect(alice.getSnapshot().messages.at(-1)).toMatchObject({ clientId: cid, seq: 2 });
 
     const history = await store.history('lobby', { limit: 100 });
-    expect(history.messages.map((m) => m.text)).toEqual(['first', 'while down']);
+    expect(history.messages.map((m) => m.text)).toEqual(['first, edited offline', 'while down']);
     expect(history.messages[1]?.clientId).toBe(cid);
   });
 
   it('a send stored but never acked (link lost) is resent under its client id and stored once', async () => {
     const store = new MemoryStore();
     const server = await startReal(store);
-    const alice = room(tab(server.url, 'alice').connection);
+    const aliceTab = tab(server.url, 'alice');
+    const alice = room(aliceTab.connection);
     const bob = room(tab(server.url, 'bob').connection);
     await Promise.all([joined(alice), joined(bob)]);
     // The store keeps the message, then the link dies before the ack goes out.
     const append = store.appendMessage.bind(store);
+    let appends = 0;
     store.appendMessage = async (message, options) => {
       const result = await append(message, options);
-      if (message.text === 'ack lost') kick(server, 'alice');
+      if (message.text === 'ack lost' && ++appends === 1) kick(server, 'alice');
       return result;
     };
     const cid = alice.send('ack lost');
     await waitFor(() => expect(alice.getSnapshot().connection).not.toBe('connected'));
+    // The resend reached the server (after the rejoin) and was deduplicated there.
+    await waitFor(() => expect(appends).toBe(2));
     await waitFor(() => expect(alice.getSnapshot().messages.at(-1)?.status).toBe('sent'));
     expect(alice.getSnapshot().status).toBe('joined');
+    await waitFor(() => expect(aliceTab.connection.getSnapshot().queued).toBe(0));
     expect(texts(alice)).toEqual(['ack lost']);
     expect(alice.getSnapshot().messages.at(0)).toMatchObject({ clientId: cid, own: true });
     const history = await store.history('lobby', { limit: 100 });

@@ -133,8 +133,10 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   /** Joined on the current link; false from a disconnect until the next join ack. */
   #joined = false;
   #joinEpoch = 0;
-  /** Sends refused before the (re)join finished: resent with the same client id after it. */
-  readonly #deferred = new Set<string>();
+  /** Successful joins so far: tells a stale "join first" refusal from a real one. */
+  #joinCount = 0;
+  /** Requests refused before the (re)join landed wait here for its outcome. */
+  readonly #joinWaiters = new Set<(joined: boolean) => void>();
 
   constructor(connection: Connection, options: ChatRoomOptions) {
     super(options.scheduler);
@@ -213,7 +215,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#subs.drain();
     this.#timers.clearAll();
     this.#typing.clear();
-    this.#deferred.clear();
+    this.#settleWaiters(false);
     this.teardown();
   }
 
@@ -273,8 +275,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     const optimistic = freezeItem({ ...original, text, editedAt: this.#clock.now() });
     this.#replace(optimistic);
     this.changed(true);
-    const res = await request(
-      this.#connection,
+    const res = await this.#roomRequest(
       ClientEvents.chatEdit,
       { room: this.room, id, text },
       schemas.results['chat:edit'],
@@ -309,8 +310,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     const optimistic = freezeItem({ ...original, text: '', deletedAt: this.#clock.now() });
     this.#replace(optimistic);
     this.changed(true);
-    const res = await request(
-      this.#connection,
+    const res = await this.#roomRequest(
       ClientEvents.chatDelete,
       { room: this.room, id },
       schemas.results['chat:delete'],
@@ -350,8 +350,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     if (!this.#hasOlder || this.#loadingOlder || this.#cursor === null || this.#disposed) return;
     this.#loadingOlder = true;
     this.changed(true);
-    const res = await request(
-      this.#connection,
+    const res = await this.#roomRequest(
       ClientEvents.chatHistory,
       { room: this.room, before: this.#cursor, limit: this.#pageSize },
       schemas.results['chat:history'],
@@ -410,7 +409,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     if (!res.ok) {
       this.#status = 'error';
       this.#error = res.error;
-      this.#failDeferred(res.error);
+      this.#settleWaiters(false);
       this.changed(false);
       return;
     }
@@ -433,13 +432,10 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#joined = true;
     this.#status = 'joined';
     this.#error = null;
+    this.#joinCount += 1;
     this.#trim();
     this.changed(false);
-    for (const cid of [...this.#deferred]) {
-      this.#deferred.delete(cid);
-      const found = this.#findLocal(cid);
-      if (found) void this.#dispatch(cid, found.item.text);
-    }
+    this.#settleWaiters(true);
   }
 
   /** Fetches history pages before `cursor` until `newest` (the last seq seen) is reached. */
@@ -471,8 +467,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   // --- sending ------------------------------------------------------------------------
 
   async #dispatch(cid: string, text: string): Promise<void> {
-    const res = await request(
-      this.#connection,
+    const res = await this.#roomRequest(
       ClientEvents.chatSend,
       { room: this.room, text, clientId: cid },
       schemas.results['chat:send'],
@@ -482,14 +477,45 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     if (res.ok) {
       this.#learnSelf(res.value.message.user);
       this.#confirm(cid, res.value.message);
-    } else if (isWireCode(res.error, 'forbidden') && this.#started && !this.#joined) {
-      // Resent on a new session before our rejoin reached the server: send again after it.
-      this.#deferred.add(cid);
-      return;
     } else {
       this.#fail(cid, res.error);
     }
     this.changed(true);
+  }
+
+  /**
+   * A request that needs room membership. After a reconnect the connection resends queued
+   * requests as soon as the link is up, before our rejoin reaches the server, so they come back
+   * `forbidden` ("join first"): such a refusal is retried once the rejoin landed, under the same
+   * client id (a send is still stored once).
+   */
+  async #roomRequest<T>(
+    event: string,
+    data: unknown,
+    schema: v.GenericSchema<unknown, T>,
+    options: { cid?: string; timeout?: number } = {},
+  ): Promise<RequestOutcome<T>> {
+    for (let attempt = 0; ; attempt++) {
+      const joins = this.#joinCount;
+      const res = await request(this.#connection, event, data, schema, options);
+      if (res.ok || !isWireCode(res.error, 'forbidden') || attempt >= 2) return res;
+      if (this.#disposed || !this.#started) return res;
+      if (this.#joinCount === joins) {
+        // Joined all along: a real refusal. Otherwise wait for the rejoin's outcome.
+        if (this.#joined || !(await this.#whenJoined())) return res;
+      }
+    }
+  }
+
+  #whenJoined(): Promise<boolean> {
+    if (this.#disposed) return Promise.resolve(false);
+    return new Promise((resolve) => this.#joinWaiters.add(resolve));
+  }
+
+  #settleWaiters(joined: boolean): void {
+    const waiters = [...this.#joinWaiters];
+    this.#joinWaiters.clear();
+    for (const resolve of waiters) resolve(joined);
   }
 
   #confirm(cid: string, message: ChatMessage): void {
@@ -506,11 +532,6 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     const found = this.#findLocal(cid);
     if (!found) return;
     this.#messages.set(found.index, freezeItem({ ...found.item, status: 'failed', error }));
-  }
-
-  #failDeferred(error: WireError | WirekitError): void {
-    for (const cid of this.#deferred) this.#fail(cid, error);
-    this.#deferred.clear();
   }
 
   #volatile(data: { room: string; typing: boolean }): void {
@@ -640,7 +661,6 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       if (local?.item.own) {
         this.#messages.removeAt(local.index);
         this.#localCount -= 1;
-        this.#deferred.delete(message.clientId);
       }
     }
     const sent = this.#sentCount();
