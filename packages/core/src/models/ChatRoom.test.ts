@@ -81,6 +81,17 @@ describe('ChatRoom', () => {
     expect(fake.sent('chat:join')).toHaveLength(1);
   });
 
+  it('knows who it is in a room created after the hello (same connection)', async () => {
+    const { connection, fake } = await started();
+    fake.messages.push(message(1, { user: ME }));
+    const later = createChatRoom(connection, { room: 'other', scheduler: microtaskScheduler });
+    open.push(later);
+    expect(later.getSnapshot().self).toEqual(ME);
+    later.start();
+    await flush();
+    expect(later.getSnapshot().messages.at(0)?.own).toBe(true);
+  });
+
   it('orders by seq and deduplicates by id', async () => {
     const { fake, room } = await started();
     fake.emit('chat:message', message(3));

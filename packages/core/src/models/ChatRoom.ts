@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, DEFAULT_PAGE_SIZE } from '../protocol/limits.js';
 import { schemas } from '../protocol/schemas.js';
 import type { ChatHistoryResult, ChatMessage, ServerPayloads, UserRef } from '../protocol/types.js';
 import { BatchedModel } from './BatchedModel.js';
+import { knownSelf, rememberSelf } from './identity.js';
 import type { BatchScheduler } from './frameScheduler.js';
 import { createMessageList, type MessageList, MessageListDraft } from './MessageList.js';
 import { isWireCode, request, type RequestOutcome, toWirekitError } from './request.js';
@@ -150,7 +151,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#typingThrottle = options.typingThrottle ?? 2000;
     this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
     this.#sendTimeout = options.sendTimeout ?? 30_000;
-    this.#self = options.self ?? null;
+    this.#self = options.self ?? knownSelf(connection);
     this.#connectionState = connection.getSnapshot().state;
     if (!isRoomName(this.room)) {
       this.#status = 'error';
@@ -620,6 +621,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   }
 
   #learnSelf(user: UserRef): void {
+    rememberSelf(this.#connection, user);
     if (this.#self?.id === user.id) return;
     this.#self = user;
     // `own` depends on who we are: recompute it once.
