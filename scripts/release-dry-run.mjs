@@ -409,7 +409,8 @@ check(
     const summary = 'feat: release dry run bump';
     fs.writeFileSync(
       path.join(changesetDir, 'release-dry-run.md'),
-      `---\n'${target}': minor\n---\n\n${summary}\n`,
+      // The pr:/author: lines exercise scripts/changelog.cjs's offline GitHub-style links.
+      `---\n'${target}': minor\n---\n\n${summary}\n\npr: #1\nauthor: @wirekit-bot\n`,
     );
     git('add', '-A');
     git('commit', '-q', '-m', 'dry run changeset');
@@ -435,9 +436,12 @@ check(
       if (!changelog.startsWith(`# ${p.name}\n\n## ${want}\n`)) {
         bad.push(`${p.name}: CHANGELOG.md does not start with "# ${p.name}" / "## ${want}"`);
       }
-      const link = `/commit/${changesetCommit})`;
-      if (p.name === target && !(changelog.includes(summary) && changelog.includes(link))) {
-        bad.push(`${p.name}: CHANGELOG.md lacks the summary with its commit link`);
+      const repo = `https://github.com/${config.changelog?.[1]?.repo}`;
+      const entry =
+        `- [#1](${repo}/pull/1) [\`${changesetCommit.slice(0, 7)}\`](${repo}/commit/${changesetCommit}) ` +
+        `Thanks [@wirekit-bot](https://github.com/wirekit-bot)! - ${summary}\n`;
+      if (p.name === target && (!changelog.includes(entry) || /^(pr|author):/m.test(changelog))) {
+        bad.push(`${p.name}: CHANGELOG.md lacks the GitHub-style entry ${JSON.stringify(entry)}`);
       }
       if (p.name !== target && !changelog.includes(`- ${target}@${expected.get(target)}`)) {
         bad.push(
