@@ -83,7 +83,7 @@ describe('ChatRoom', () => {
 
   it('knows who it is in a room created after the hello (same connection)', async () => {
     const { connection, fake } = await started();
-    fake.messages.push(message(1, { user: ME }));
+    fake.messages.push(message(1, { user: ME, room: 'other' }));
     const later = createChatRoom(connection, { room: 'other', scheduler: microtaskScheduler });
     open.push(later);
     expect(later.getSnapshot().self).toEqual(ME);

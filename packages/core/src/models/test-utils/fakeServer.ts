@@ -38,8 +38,8 @@ export function createFakeServer() {
   const peers = new Set<MemoryPeer>();
   let notifications: Notification[] = [];
 
-  const page = (before: number, limit: number) => {
-    const older = messages.filter((m) => m.seq < before);
+  const page = (room: unknown, before: number, limit: number) => {
+    const older = messages.filter((m) => m.room === room && m.seq < before);
     const slice = older.slice(-limit);
     return {
       messages: slice,
@@ -51,13 +51,13 @@ export function createFakeServer() {
     'chat:join': (d) => ({
       ok: true,
       room: d.room,
-      ...page(Infinity, (d.limit as number | undefined) ?? 50),
+      ...page(d.room, Infinity, (d.limit as number | undefined) ?? 50),
       members: [OTHER, ME],
     }),
     'chat:history': (d) => ({
       ok: true,
       room: d.room,
-      ...page(Number(d.before ?? Infinity), (d.limit as number | undefined) ?? 50),
+      ...page(d.room, Number(d.before ?? Infinity), (d.limit as number | undefined) ?? 50),
     }),
     'chat:send': (d) => {
       const stored = message((messages.at(-1)?.seq ?? 0) + 1, {
