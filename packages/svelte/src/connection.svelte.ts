@@ -1,0 +1,240 @@
+import { untrack } from 'svelte';
+import { createSubscriber } from 'svelte/reactivity';
+import {
+  WirekitError,
+  type AckSendOptions,
+  type Connection,
+  type ConnectionPool,
+  type ConnectionSnapshot,
+  type ConnectionState,
+  type EventMap,
+  type Lease,
+  type OnOptions,
+  type SendOptions,
+} from '@wirekit/core';
+import { resolvePool } from './context.js';
+import { detachedConnection } from './internal/detached.js';
+import { bindLifecycle } from './internal/lifecycle.svelte.js';
+import { read, type MaybeGetter } from './types.js';
+
+/** Options of {@link useConnection}. */
+export interface UseConnectionOptions {
+  /** @default getPool() */
+  pool?: ConnectionPool;
+}
+
+/** What the getters read: a snapshot and a subscriber that tracks its changes. */
+interface Source {
+  readonly key: string;
+  readonly snapshot: () => ConnectionSnapshot;
+  readonly track: () => void;
+}
+
+interface Registration {
+  readonly event: string;
+  readonly handler: (data: never) => void;
+  readonly options: OnOptions<never> | undefined;
+  off: (() => void) | undefined;
+}
+
+function source(connection: Connection): Source {
+  return {
+    key: connection.key,
+    snapshot: connection.getSnapshot,
+    track: createSubscriber((update) => connection.subscribe(() => update())),
+  };
+}
+
+/**
+ * A pool connection as runes. Holds a lease on `key` while mounted (or until {@link dispose}
+ * when created outside a component); a key getter re-targets it. Reads are reactive and only
+ * subscribe to the core connection while something reads them.
+ */
+export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends EventMap = EventMap> {
+  readonly #pool: ConnectionPool;
+  readonly #key: () => string;
+  // Bookkeeping, never rendered: a plain Set on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #registrations = new Set<Registration>();
+  readonly #stop: () => void;
+  #source: Source;
+  #lease: Lease | undefined;
+  #disposed = false;
+
+  constructor(key: MaybeGetter<string | undefined> = '/', options: UseConnectionOptions = {}) {
+    this.#pool = resolvePool(options.pool);
+    this.#key = () => read(key) ?? '/';
+    // Until mount (and forever during SSR) reads show an idle connection outside the pool.
+    this.#source = $state.raw(source(detachedConnection(untrack(this.#key))));
+    this.#stop = bindLifecycle(() => {
+      const key = this.#key();
+      if (this.#disposed) return;
+      return untrack(() => this.#attach(key));
+    });
+  }
+
+  /** The full core snapshot (state, attempt, rtt, queued, counters, …). */
+  get snapshot(): ConnectionSnapshot {
+    const source = this.#source;
+    source.track();
+    return source.snapshot();
+  }
+
+  /** `idle | connecting | connected | reconnecting | failed | closed`. */
+  get state(): ConnectionState {
+    return this.snapshot.state;
+  }
+
+  /** `state === 'connected'`. */
+  get connected(): boolean {
+    return this.snapshot.state === 'connected';
+  }
+
+  /** Attempts since the last successful connect (0 while connected). */
+  get attempt(): number {
+    return this.snapshot.attempt;
+  }
+
+  /** Last heartbeat round trip in ms, or `null`. */
+  get rtt(): number | null {
+    return this.snapshot.rtt;
+  }
+
+  /** Why the last attempt or session ended (typed `WirekitError`), or `null`. */
+  get error(): WirekitError | null {
+    return this.snapshot.error;
+  }
+
+  /** The pool key this currently holds. */
+  get key(): string {
+    return this.#source.key;
+  }
+
+  /** The leased core connection, or `undefined` before mount, during SSR and after dispose. */
+  get connection(): Connection<TIn, TOut> | undefined {
+    return this.#lease?.connection as Connection<TIn, TOut> | undefined;
+  }
+
+  /**
+   * Sends through the leased connection (queued while offline; see core `Connection.send`).
+   * Before mount, during SSR or after dispose there is no connection: it throws (or, with
+   * `{ ack: true }`, rejects) a `WirekitError` of kind `closed`.
+   */
+  send<K extends keyof TOut & string>(event: K, data: TOut[K], options?: SendOptions): string;
+  send<K extends keyof TOut & string, R = unknown>(
+    event: K,
+    data: TOut[K],
+    options: AckSendOptions,
+  ): Promise<R>;
+  send(
+    event: string,
+    data: unknown,
+    options?: SendOptions | AckSendOptions,
+  ): string | Promise<unknown> {
+    const connection = this.#lease?.connection as Connection | undefined;
+    if (!connection) {
+      const error = new WirekitError(
+        'closed',
+        `useConnection: no connection for "${this.key}" (not mounted yet, server render, or disposed)`,
+      );
+      if (options && 'ack' in options && options.ack) return Promise.reject(error);
+      throw error;
+    }
+    return connection.send(event, data, options as AckSendOptions);
+  }
+
+  /** Drops the current link or retry wait and connects now (the way out of `failed`). */
+  reconnect(): void {
+    this.#lease?.connection.reconnect();
+  }
+
+  /**
+   * Listens to an inbound event on whichever connection this holds (re-attached when the key
+   * changes). Removed automatically on unmount / dispose; the returned function removes it
+   * earlier.
+   */
+  on<K extends keyof TIn & string>(
+    event: K,
+    handler: (data: TIn[K]) => void,
+    options?: OnOptions<TIn[K]>,
+  ): () => void {
+    if (this.#disposed) return () => {};
+    const registration: Registration = {
+      event,
+      handler: handler as (data: never) => void,
+      options: options as OnOptions<never> | undefined,
+      off: undefined,
+    };
+    this.#registrations.add(registration);
+    if (this.#lease) this.#listen(this.#lease.connection, registration);
+    return () => {
+      registration.off?.();
+      registration.off = undefined;
+      this.#registrations.delete(registration);
+    };
+  }
+
+  /**
+   * Releases the lease and removes handlers now. Only needed when created outside a component;
+   * in a component, unmount does it. Idempotent.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#detach();
+    this.#registrations.clear();
+    this.#stop();
+  }
+
+  #attach(key: string): () => void {
+    const lease = this.#pool.acquire(key);
+    this.#lease = lease;
+    for (const registration of this.#registrations) this.#listen(lease.connection, registration);
+    this.#source = source(lease.connection);
+    return () => this.#detach();
+  }
+
+  #detach(): void {
+    const lease = this.#lease;
+    if (!lease) return;
+    this.#lease = undefined;
+    for (const registration of this.#registrations) {
+      registration.off?.();
+      registration.off = undefined;
+    }
+    // Keep showing the last picture without a listener on a connection we no longer hold.
+    const last = lease.connection.getSnapshot();
+    this.#source = { key: lease.key, snapshot: () => last, track: () => {} };
+    lease.release();
+  }
+
+  #listen(connection: Connection, registration: Registration): void {
+    registration.off = connection.on(
+      registration.event,
+      registration.handler as (data: unknown) => void,
+      registration.options as OnOptions<unknown> | undefined,
+    );
+  }
+}
+
+/**
+ * A reactive pool connection.
+ *
+ * @param key pool key (namespace or path), or a getter to follow a prop. @default '/'
+ * @example
+ * ```svelte
+ * <script lang="ts">
+ *   import { useConnection } from '@wirekit/svelte';
+ *   const conn = useConnection();
+ *   conn.on('notify:new', (n) => console.log(n));
+ * </script>
+ * <p>{conn.state} {conn.rtt ?? '–'} ms</p>
+ * <button onclick={() => conn.reconnect()} disabled={conn.connected}>Reconnect</button>
+ * ```
+ */
+export function useConnection<TIn extends EventMap = EventMap, TOut extends EventMap = EventMap>(
+  key?: MaybeGetter<string | undefined>,
+  options?: UseConnectionOptions,
+): ReactiveConnection<TIn, TOut> {
+  return new ReactiveConnection<TIn, TOut>(key, options);
+}

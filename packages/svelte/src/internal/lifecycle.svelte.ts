@@ -1,0 +1,24 @@
+import { BROWSER } from 'esm-env';
+
+const noop = () => {};
+
+/**
+ * Runs `effect` as an `$effect` of the current owner (a component being initialised, or an
+ * enclosing effect / `$effect.root`), so it starts after mount and its teardown runs on
+ * unmount with no user code. With no owner (module scope, an event handler, a plain test) it
+ * runs under a private `$effect.root` instead; the returned function destroys that root.
+ *
+ * On the server it does nothing: SSR never runs effects, and nothing may open there.
+ */
+export function bindLifecycle(effect: () => void | (() => void)): () => void {
+  if (!BROWSER) return noop;
+  try {
+    // Throws `effect_orphan` before creating anything when there is no owner.
+    $effect(effect);
+    return noop;
+  } catch {
+    return $effect.root(() => {
+      $effect(effect);
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { untrack } from 'svelte';
+import { createSubscriber } from 'svelte/reactivity';
+import { WirekitError, type Connection, type ConnectionPool, type Lease } from '@wirekit/core';
+import { detachedConnection } from './detached.js';
+import { bindLifecycle } from './lifecycle.svelte.js';
+
+/** What the core models have in common. */
+export interface Model<TSnapshot> {
+  getSnapshot(): TSnapshot;
+  subscribe(listener: (snapshot: TSnapshot) => void): () => void;
+  start(): void;
+  dispose(): void;
+}
+
+interface Source<TModel> {
+  readonly model: TModel;
+  readonly track: () => void;
+}
+
+function source<TSnapshot, TModel extends Model<TSnapshot>>(model: TModel): Source<TModel> {
+  return { model, track: createSubscriber((update) => model.subscribe(() => update())) };
+}
+
+/**
+ * Binds a core model to the Svelte lifecycle: an outer effect holds a lease on the pool key,
+ * an inner one builds and starts the model for the current input (so an input change swaps
+ * the model, e.g. leaves one room and joins another, without touching the lease). Before mount
+ * and during SSR, reads come from a never-started model over a detached connection.
+ */
+export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
+  readonly #stop: () => void;
+  #source: Source<TModel>;
+  #live: TModel | undefined;
+  #lease: Lease | undefined;
+  #disposed = false;
+
+  constructor(
+    pool: ConnectionPool,
+    key: string,
+    input: () => TInput,
+    create: (connection: Connection, input: TInput) => TModel,
+  ) {
+    this.#source = $state.raw(
+      source<TSnapshot, TModel>(create(detachedConnection(key), untrack(input))),
+    );
+    this.#stop = bindLifecycle(() => {
+      if (this.#disposed) return;
+      const lease = untrack(() => pool.acquire(key));
+      this.#lease = lease;
+      $effect(() => {
+        const value = input();
+        if (this.#disposed) return;
+        return untrack(() => this.#mount(create(lease.connection, value)));
+      });
+      return () => {
+        this.#lease = undefined;
+        lease.release();
+      };
+    });
+  }
+
+  /** The current snapshot, tracked. */
+  get snapshot(): TSnapshot {
+    const current = this.#source;
+    current.track();
+    return current.model.getSnapshot();
+  }
+
+  /** The started model, or `undefined` before mount, during SSR and after dispose. */
+  get live(): TModel | undefined {
+    return this.#live;
+  }
+
+  /** The started model, or a `closed` error naming `action`. */
+  require(action: string): TModel {
+    if (this.#live) return this.#live;
+    throw new WirekitError(
+      'closed',
+      `${action}: not started (not mounted yet, server render, or disposed)`,
+    );
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#unmount();
+    const lease = this.#lease;
+    this.#lease = undefined;
+    lease?.release();
+    this.#stop();
+  }
+
+  #mount(model: TModel): () => void {
+    this.#live = model;
+    this.#source = source<TSnapshot, TModel>(model);
+    model.start();
+    return () => this.#unmount();
+  }
+
+  #unmount(): void {
+    const model = this.#live;
+    if (!model) return;
+    this.#live = undefined;
+    model.dispose();
+    // Keep showing its last picture; a disposed model never changes again.
+    this.#source = { model, track: () => {} };
+  }
+}

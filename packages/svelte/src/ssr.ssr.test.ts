@@ -1,0 +1,24 @@
+import { createPool, socketio } from '@wirekit/core';
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import SsrHarness from '../test/harness/SsrHarness.svelte';
+import { serverUrl, stats } from '../test/pool.js';
+
+describe('server render', () => {
+  it('opens no connection and prints the initial state', async () => {
+    const before = await stats();
+    const pool = createPool({ url: serverUrl(), transport: socketio(), auth: () => 'token-alice' });
+    const { body } = render(SsrHarness, { props: { pool } });
+
+    expect(body).toContain('/:idle:0');
+    expect(body).toContain('<h2>lobby</h2>');
+    expect(body).toMatch(/data-testid="status"[^>]*>idle</);
+    expect(body).toContain('idle:0:0');
+    expect(body).toContain('0 connections, 0 leases, memory unknown');
+    // The wrappers never touched the pool, so nothing could have opened.
+    expect(pool.getSnapshot()).toMatchObject({ connections: [], leases: 0, timers: 0 });
+    const after = await stats();
+    expect(after.handshakes).toBe(before.handshakes);
+    pool.destroy();
+  });
+});
