@@ -1,9 +1,11 @@
 import { render } from '@testing-library/svelte';
 import type { ConnectionPool } from '@wirekit/core';
+import type { HelloEvent } from '@wirekit/core/protocol';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import ConnectionHarness from '../test/harness/ConnectionHarness.svelte';
-import { GRACE, testPool } from '../test/pool.js';
+import NoPool from '../test/harness/NoPool.svelte';
+import { GRACE, stats, testPool } from '../test/pool.js';
 import { withRoot } from '../test/runes.svelte.js';
 import { getPool, hasPool, useConnection } from './index.js';
 
@@ -11,47 +13,75 @@ let pool: ConnectionPool;
 
 afterEach(() => pool?.destroy());
 
-/** Waits until the pool let go of everything after the grace period. */
+/** Waits until the pool let go of everything and the server saw the socket close. */
 async function expectReleased(p: ConnectionPool) {
   await expect.poll(() => p.getSnapshot().connections.length).toBe(0);
   const snap = p.getSnapshot();
   expect(snap.leases).toBe(0);
   expect(snap.listeners).toBe(0);
   expect(snap.timers).toBe(0);
+  await expect.poll(async () => (await stats()).sockets).toBe(0);
 }
 
 describe('useConnection in an $effect.root', () => {
-  it('acquires when effects run, opens, releases on cleanup after the grace period', async () => {
+  it('acquires when effects run, connects for real, releases on cleanup after the grace period', async () => {
     pool = testPool();
+    const before = (await stats()).handshakes;
     const { value: conn, cleanup } = withRoot(() => useConnection(undefined, { pool }));
     expect(pool.getSnapshot().leases).toBe(1);
     expect(conn.connection).toBe(pool.peek('/'));
-    await expect.poll(() => conn.state).not.toBe('idle');
+    await expect.poll(() => conn.state).toBe('connected');
+    expect(conn.connected).toBe(true);
+    expect(conn.attempt).toBe(0);
+    expect(conn.error).toBeNull();
+    expect(conn.snapshot.key).toBe('/');
+    expect((await stats()).handshakes - before).toBe(1);
+
+    const reply = await conn.send('wk:ping', {}, { ack: true });
+    expect(reply).toMatchObject({ ok: true });
 
     cleanup();
-    // Released but inside the grace period: the connection stays for a route change.
+    // Released but inside the grace period: the connection stays open for a route change.
     expect(pool.getSnapshot().leases).toBe(0);
     expect(pool.getSnapshot().connections).toHaveLength(1);
+    expect((await stats()).sockets).toBe(1);
     expect(conn.connection).toBeUndefined();
     await expectReleased(pool);
+    // The wrapper keeps its last picture and refuses to send.
+    expect(conn.state).toBe('connected');
     expect(() => conn.send('wk:ping', {})).toThrow(/no connection/);
   });
 
-  it('on() handlers attach to the leased connection and go away with the owner', () => {
+  it('on() handlers attach to the leased connection and go away with the owner', async () => {
     pool = testPool();
+    const hellos: HelloEvent[] = [];
     const { value: conn, cleanup } = withRoot(() => {
-      const c = useConnection('/', { pool });
-      c.on('wk:hello', () => {});
+      const c = useConnection<{ 'wk:hello': HelloEvent }>('/', { pool });
+      c.on('wk:hello', (hello) => hellos.push(hello));
       return c;
     });
+    await expect.poll(() => hellos.length).toBe(1);
+    expect(hellos[0]?.user.id).toBe('alice');
     const base = pool.getSnapshot().connections[0]?.listeners ?? 0;
-    expect(base).toBeGreaterThanOrEqual(1);
     const off = conn.on('wk:hello', () => {});
     expect(pool.getSnapshot().connections[0]?.listeners).toBe(base + 1);
     off();
     expect(pool.getSnapshot().connections[0]?.listeners).toBe(base);
     cleanup();
     expect(pool.getSnapshot().connections[0]?.listeners).toBe(base - 1);
+    await expectReleased(pool);
+  });
+
+  it('reconnect() drops the link and connects again', async () => {
+    pool = testPool();
+    const { value: conn, cleanup } = withRoot(() => useConnection('/', { pool }));
+    await expect.poll(() => conn.state).toBe('connected');
+    const before = (await stats()).handshakes;
+    conn.reconnect();
+    expect(conn.state).not.toBe('connected');
+    await expect.poll(() => conn.state).toBe('connected');
+    expect((await stats()).handshakes - before).toBe(1);
+    cleanup();
   });
 
   it('a key getter re-targets: releases the old key, acquires the new one, keeps handlers', () => {
@@ -76,7 +106,7 @@ describe('useConnection in an $effect.root', () => {
     expect(pool.getSnapshot().leases).toBe(0);
   });
 
-  it('reads are reactive: an effect re-runs when the connection changes state', () => {
+  it('reads are reactive: an effect re-runs when the connection changes state', async () => {
     pool = testPool();
     const seen: string[] = [];
     const { cleanup } = withRoot(() => {
@@ -86,7 +116,7 @@ describe('useConnection in an $effect.root', () => {
       });
       return conn;
     });
-    expect(seen.at(-1)).toBe('connecting');
+    await expect.poll(() => seen.at(-1)).toBe('connected');
     pool.destroy(); // closes the connection under the wrapper
     flushSync();
     expect(seen.at(-1)).toBe('closed');
@@ -101,6 +131,7 @@ describe('useConnection outside any owner', () => {
     expect(() => conn.send('wk:ping', {})).toThrow(/not mounted/);
     flushSync();
     expect(pool.getSnapshot().leases).toBe(1);
+    await expect.poll(() => conn.state).toBe('connected');
     conn.dispose();
     conn.dispose();
     expect(pool.getSnapshot().leases).toBe(0);
@@ -113,19 +144,33 @@ describe('useConnection outside any owner', () => {
     expect(() => getPool()).toThrow(/pass \{ pool \}/);
     expect(hasPool()).toBe(false);
   });
+
+  it('in a component with no setPool above it, the error says where to call setPool', () => {
+    let seen: boolean | undefined;
+    expect(() => render(NoPool, { props: { onHasPool: (v: boolean) => (seen = v) } })).toThrow(
+      'No wirekit pool found: call setPool(pool) in a parent layout (e.g. src/routes/+layout.svelte)',
+    );
+    expect(seen).toBe(false);
+  });
 });
 
 describe('useConnection in components', () => {
-  it('one connection for 1 or 50 mounted consumers; unmount releases after the grace period', async () => {
+  it('one socket for 1 or 50 mounted consumers; unmount releases after the grace period', async () => {
     pool = testPool();
+    const before = (await stats()).handshakes;
     const view = render(ConnectionHarness, { props: { pool, count: 1 } });
-    expect(pool.getSnapshot().leases).toBe(1);
-    await expect.poll(() => view.getAllByTestId('conn')[0]?.textContent).not.toBe('/:idle:0');
+    await expect.poll(() => view.getAllByTestId('conn')[0]?.textContent).toBe('/:connected:0');
+    expect((await stats()).handshakes - before).toBe(1);
+    expect((await stats()).sockets).toBe(1);
 
     await view.rerender({ pool, count: 50 });
-    expect(view.getAllByTestId('conn')).toHaveLength(50);
+    const items = view.getAllByTestId('conn');
+    expect(items).toHaveLength(50);
+    expect(items.every((p) => p.textContent === '/:connected:0')).toBe(true);
     expect(pool.getSnapshot().leases).toBe(50);
     expect(pool.getSnapshot().connections).toHaveLength(1);
+    expect((await stats()).handshakes - before).toBe(1);
+    expect((await stats()).sockets).toBe(1);
 
     await view.rerender({ pool, count: 10 });
     expect(pool.getSnapshot().leases).toBe(10);
@@ -136,5 +181,6 @@ describe('useConnection in components', () => {
     expect(idleSince).toBeTypeOf('number');
     await expectReleased(pool);
     expect(Date.now() - (idleSince ?? 0)).toBeGreaterThanOrEqual(GRACE - 20);
+    expect((await stats()).handshakes - before).toBe(1);
   });
 });

@@ -1,52 +1,63 @@
-import { render } from '@testing-library/svelte';
+import { fireEvent, render } from '@testing-library/svelte';
 import type { ConnectionPool } from '@wirekit/core';
 import { flushSync } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import ChatHarness from '../test/harness/ChatHarness.svelte';
-import { testPool } from '../test/pool.js';
+import { notify, stats, testPool } from '../test/pool.js';
 import { withRoot } from '../test/runes.svelte.js';
 import { useChatRoom, useNotificationFeed, usePoolMonitor } from './index.js';
 
 let pool: ConnectionPool;
 afterEach(() => pool?.destroy());
 
-const listeners = () => pool.getSnapshot().connections[0]?.listeners ?? 0;
+const members = async (...rooms: string[]) => (await stats(...rooms)).members;
 
 describe('useChatRoom', () => {
-  it('starts a room on mount; a room prop change swaps rooms on the same lease', async () => {
+  it('joins on mount; a room prop change leaves the old room and joins the new one', async () => {
     pool = testPool();
-    const view = render(ChatHarness, { props: { pool, room: 'a' } });
-    expect(view.getByRole('heading').textContent).toBe('a');
-    expect(view.getByTestId('status').textContent).toBe('joining');
-    expect(pool.getSnapshot().leases).toBe(1);
-    const withRoomA = listeners();
-    expect(withRoomA).toBeGreaterThan(0);
+    const view = render(ChatHarness, { props: { pool, room: 'svelte-a' } });
+    expect(view.getByRole('heading').textContent).toBe('svelte-a');
+    await expect.poll(() => view.getByTestId('status').textContent).toBe('joined');
+    expect(view.getByTestId('members').textContent).toBe('alice');
+    expect(await members('svelte-a', 'svelte-b')).toEqual({ 'svelte-a': 1, 'svelte-b': 0 });
 
-    await view.rerender({ pool, room: 'b' });
-    expect(view.getByRole('heading').textContent).toBe('b');
-    expect(view.getByTestId('status').textContent).toBe('joining');
+    await fireEvent.click(view.getByRole('button', { name: 'Send' }));
+    await expect
+      .poll(() => view.getByRole('listitem').textContent)
+      .toBe('hello from svelte-a (sent)');
+
+    await view.rerender({ pool, room: 'svelte-b' });
+    expect(view.getByRole('heading').textContent).toBe('svelte-b');
+    await expect.poll(() => view.getByTestId('status').textContent).toBe('joined');
+    await expect
+      .poll(() => members('svelte-a', 'svelte-b'))
+      .toEqual({ 'svelte-a': 0, 'svelte-b': 1 });
+    // Same lease and socket throughout; room b's history does not show room a's message.
     expect(pool.getSnapshot().leases).toBe(1);
-    // Room a's handlers are gone, room b's took their place.
-    expect(listeners()).toBe(withRoomA);
+    expect(view.queryAllByRole('listitem')).toHaveLength(0);
 
     view.unmount();
+    await expect.poll(() => members('svelte-b')).toEqual({ 'svelte-b': 0 });
     expect(pool.getSnapshot().leases).toBe(0);
-    await expect.poll(() => pool.getSnapshot().listeners).toBe(0);
+    await expect.poll(() => pool.getSnapshot().connections.length).toBe(0);
+    expect(pool.getSnapshot()).toMatchObject({ listeners: 0, timers: 0 });
   });
 
-  it('outside a component: dispose() stops the room and releases; send refuses after', () => {
+  it('outside a component: dispose() leaves the room and releases; send refuses after', async () => {
     pool = testPool();
-    const chat = useChatRoom('lobby', { pool });
+    const chat = useChatRoom('svelte-solo', { pool });
     expect(chat.status).toBe('idle');
     expect(() => chat.send('hi')).toThrow(/not started/);
     flushSync();
-    expect(chat.status).toBe('joining');
+    await expect.poll(() => chat.status).toBe('joined');
+    expect(chat.self?.id).toBe('alice');
     const id = chat.send('hi');
     expect(chat.messages.at(chat.messages.length - 1)).toMatchObject({ id, status: 'pending' });
+    await expect.poll(() => chat.messages.at(chat.messages.length - 1)?.status).toBe('sent');
     chat.dispose();
     expect(pool.getSnapshot().leases).toBe(0);
+    await expect.poll(() => members('svelte-solo')).toEqual({ 'svelte-solo': 0 });
     expect(() => chat.send('again')).toThrow(/not started/);
-    expect(chat.messages.length).toBe(1);
   });
 
   it('an invalid room name is an error state, not a crash', () => {
@@ -59,15 +70,22 @@ describe('useChatRoom', () => {
 });
 
 describe('useNotificationFeed', () => {
-  it('starts on mount and stops on cleanup', async () => {
-    pool = testPool();
-    const { value: feed, cleanup } = withRoot(() => useNotificationFeed({ pool }));
+  it('loads, receives a notification from the server, marks all read; stops on cleanup', async () => {
+    pool = testPool('bob');
+    const { value: feed, cleanup } = withRoot(() =>
+      useNotificationFeed({ pool, toastDuration: 0 }),
+    );
     expect(pool.getSnapshot().leases).toBe(1);
+    await expect.poll(() => feed.status).toBe('ready');
+    const unread = feed.unread;
+    await notify('bob', 'Build passed');
+    await expect.poll(() => feed.items[0]?.title).toBe('Build passed');
+    expect(feed.unread).toBe(unread + 1);
+    expect(feed.toasts.map((t) => t.notification.title)).toEqual(['Build passed']);
+    feed.dismissToast(feed.toasts[0]?.id ?? '');
+    await expect.poll(() => feed.toasts.length).toBe(0);
+    await feed.markAllRead();
     expect(feed.unread).toBe(0);
-    expect(feed.items).toEqual([]);
-    expect(listeners()).toBeGreaterThan(0);
-    feed.pauseToast('nope');
-    await expect(feed.loadMore()).resolves.toBeUndefined();
     cleanup();
     expect(pool.getSnapshot().leases).toBe(0);
     await expect(feed.markAllRead()).rejects.toMatchObject({ kind: 'closed' });
@@ -90,10 +108,43 @@ describe('usePoolMonitor', () => {
     flushSync();
     expect(seen.at(-1)).toBe(1);
     expect(monitor.connections.map((c) => c.key)).toEqual(['/']);
+    expect(monitor.listeners).toBeGreaterThan(0); // the monitor's own pool subscription
     lease.release();
     flushSync();
     expect(seen.at(-1)).toBe(0);
     expect(monitor.memory).toBeNull();
     cleanup();
+  });
+
+  it('refreshes performance.memory on an interval that exists only while read', async () => {
+    pool = testPool();
+    let used = 1_000;
+    Object.defineProperty(performance, 'memory', {
+      configurable: true,
+      get: () => ({ usedJSHeapSize: used, totalJSHeapSize: 4_000, jsHeapSizeLimit: 8_000 }),
+    });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      const seen: (number | undefined)[] = [];
+      const { cleanup } = withRoot(() => {
+        const m = usePoolMonitor(pool, { memoryInterval: 1_000 });
+        $effect(() => {
+          seen.push(m.memory?.used);
+        });
+      });
+      expect(seen).toEqual([1_000]);
+      const timers = vi.getTimerCount();
+      expect(timers).toBeGreaterThanOrEqual(1);
+      used = 2_000;
+      vi.advanceTimersByTime(1_000);
+      flushSync();
+      expect(seen.at(-1)).toBe(2_000);
+      cleanup();
+      await Promise.resolve(); // createSubscriber stops a microtask after the last reader
+      expect(vi.getTimerCount()).toBe(timers - 1);
+    } finally {
+      vi.useRealTimers();
+      Reflect.deleteProperty(performance, 'memory');
+    }
   });
 });

@@ -24,3 +24,11 @@ export function testPool(user = 'alice'): ConnectionPool {
     heartbeat: false,
   });
 }
+
+/** Has the test server notify `user`. */
+export async function notify(user: string, title: string): Promise<void> {
+  const res = await fetch(
+    `${serverUrl()}/__notify?user=${encodeURIComponent(user)}&title=${encodeURIComponent(title)}`,
+  );
+  if (!res.ok) throw new Error(`notify failed: ${res.status}`);
+}

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { attachWirekit, roomChannel, type WirekitServer } from '@wirekit/server';
 
-/** What the tests can ask the server (over `GET /__stats?room=a,b`). */
+/**
+ * What the tests can ask the server (over `GET /__stats?room=a,b`). `GET
+ * /__notify?user=alice&title=Hi` sends a notification.
+ */
 export interface ServerStats {
   /** Engine.IO handshakes accepted so far (one per TCP/WebSocket connection). */
   handshakes: number;
@@ -41,6 +44,15 @@ export async function startServer(): Promise<TestServer> {
   // they read the server's state over HTTP.
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/__notify') {
+      const user = url.searchParams.get('user') ?? '';
+      const title = url.searchParams.get('title') ?? '';
+      void wirekit.notify(user, { title }).then(
+        (n) => res.end(JSON.stringify(n)),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
     if (url.pathname !== '/__stats') return;
     const rooms = url.searchParams.get('room')?.split(',').filter(Boolean) ?? [];
     res.setHeader('content-type', 'application/json');
