@@ -2,6 +2,7 @@ import { createPool, socketio } from '@wirekit/core';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import SsrHarness from '../test/harness/SsrHarness.svelte';
+import { useChatRoom, useConnection, useNotificationFeed } from './index.js';
 import { serverUrl, stats } from '../test/pool.js';
 
 describe('server render', () => {
@@ -19,6 +20,22 @@ describe('server render', () => {
     expect(pool.getSnapshot()).toMatchObject({ connections: [], leases: 0, timers: 0 });
     const after = await stats();
     expect(after.handshakes).toBe(before.handshakes);
+    pool.destroy();
+  });
+
+  it('wrappers created at module scope on the server stay inert and dispose cleanly', () => {
+    const pool = createPool({ url: serverUrl(), transport: socketio(), auth: () => 'token-alice' });
+    const conn = useConnection('/', { pool });
+    const chat = useChatRoom('lobby', { pool });
+    const feed = useNotificationFeed({ pool });
+    expect(conn.state).toBe('idle');
+    expect(chat.status).toBe('idle');
+    expect(feed.status).toBe('idle');
+    expect(() => chat.send('hi')).toThrow(/server render/);
+    expect(pool.getSnapshot()).toMatchObject({ connections: [], leases: 0 });
+    conn.dispose();
+    chat.dispose();
+    feed.dispose();
     pool.destroy();
   });
 });
