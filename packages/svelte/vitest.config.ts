@@ -31,6 +31,8 @@ export default defineConfig({
           server: { deps: { inline: ['esm-env', 'socket.io-client', 'engine.io-client'] } },
           // One shared server whose counters the tests assert on.
           fileParallelism: false,
+          // Real sockets on a busy 2-core CI machine: give conditions time to come true.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
       {
