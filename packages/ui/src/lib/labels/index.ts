@@ -1,0 +1,4 @@
+export { chatLabelsEn, chatLabelsJa, type ChatPanelLabels } from './chat.js';
+export { getLabels, mergeLabels, setLabels } from './context.js';
+export { en, ja } from './sets.js';
+export type { LabelKey, WirekitLabels } from './types.js';

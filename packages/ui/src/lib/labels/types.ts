@@ -1,0 +1,12 @@
+import type { ChatPanelLabels } from './chat.js';
+
+/**
+ * One locale's labels for every component, keyed by component. Each component also takes a
+ * `labels` prop (a partial of its own entry) that wins over this set.
+ */
+export interface WirekitLabels {
+  chat: ChatPanelLabels;
+}
+
+/** The label keys of one component, e.g. `LabelKey<'chat'>`. */
+export type LabelKey<C extends keyof WirekitLabels> = keyof WirekitLabels[C];

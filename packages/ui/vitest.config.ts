@@ -1,0 +1,46 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Component logic and markup: jsdom + @testing-library/svelte (`*.test.ts`).
+        plugins: [svelte(), svelteTesting()],
+        test: {
+          name: 'jsdom',
+          environment: 'jsdom',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.browser.test.ts'],
+          setupFiles: ['./test/setup-jsdom.ts'],
+          server: { deps: { inline: ['esm-env'] } },
+        },
+      },
+      {
+        // Layout, scrolling, virtualization, colour contrast: real Chromium with
+        // vitest-browser-svelte (`*.browser.test.ts`).
+        plugins: [svelte()],
+        test: {
+          name: 'browser',
+          include: ['src/**/*.browser.test.ts'],
+          globalSetup: ['./test/global-setup.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromium,
+                args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+              },
+            }),
+            instances: [{ browser: 'chromium', viewport: { width: 800, height: 700 } }],
+          },
+        },
+      },
+    ],
+  },
+});
