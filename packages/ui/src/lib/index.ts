@@ -6,6 +6,12 @@
  */
 export { ROOT_CLASS, themeTokens, type ThemeToken } from './theme/index.js';
 export {
+  bellLabelsEn,
+  bellLabelsJa,
+  monitorLabelsEn,
+  monitorLabelsJa,
+  type NotificationBellLabels,
+  type ConnectionMonitorLabels,
   chatLabelsEn,
   chatLabelsJa,
   en,
@@ -17,3 +23,15 @@ export {
   type LabelKey,
   type WirekitLabels,
 } from './labels/index.js';
+export {
+  NotificationBell,
+  type NotificationBellProps,
+  type NotificationFeedLike,
+  type NotificationItemContext,
+} from './NotificationBell/index.js';
+export {
+  ConnectionMonitor,
+  type ConnectionMonitorProps,
+  type MonitorPosition,
+  type PoolMonitorLike,
+} from './ConnectionMonitor/index.js';

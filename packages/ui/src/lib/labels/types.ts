@@ -1,4 +1,6 @@
+import type { NotificationBellLabels } from './bell.js';
 import type { ChatPanelLabels } from './chat.js';
+import type { ConnectionMonitorLabels } from './monitor.js';
 
 /**
  * One locale's labels for every component, keyed by component. Each component also takes a
@@ -6,6 +8,8 @@ import type { ChatPanelLabels } from './chat.js';
  */
 export interface WirekitLabels {
   chat: ChatPanelLabels;
+  bell: NotificationBellLabels;
+  monitor: ConnectionMonitorLabels;
 }
 
 /** The label keys of one component, e.g. `LabelKey<'chat'>`. */
