@@ -35,3 +35,16 @@ export {
   type MonitorPosition,
   type PoolMonitorLike,
 } from './ConnectionMonitor/index.js';
+export {
+  ChatPanel,
+  ChatComposer,
+  ChatMessageList,
+  ChatMessageRow,
+  linkify,
+  safeHref,
+  GROUP_WINDOW_MS,
+  type ChatHeaderContext,
+  type ChatMessageContext,
+  type ChatPanelProps,
+  type TextSegment,
+} from './ChatPanel/index.js';

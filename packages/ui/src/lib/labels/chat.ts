@@ -13,6 +13,10 @@ export interface ChatPanelLabels {
   /** Shown above the composer while editing. */
   editing: string;
   retry: string;
+  /** Button to edit an own message. */
+  editMessage: string;
+  /** Button to delete an own message. */
+  deleteMessage: string;
   /** Status of an own message not yet acknowledged. */
   pending: string;
   failed: string;
@@ -49,6 +53,8 @@ export const chatLabelsEn: ChatPanelLabels = {
   cancelEdit: 'Cancel editing',
   editing: 'Editing message',
   retry: 'Retry',
+  editMessage: 'Edit message',
+  deleteMessage: 'Delete message',
   pending: 'Sending…',
   failed: 'Not sent',
   edited: '(edited)',
@@ -83,6 +89,8 @@ export const chatLabelsJa: ChatPanelLabels = {
   cancelEdit: '編集をキャンセル',
   editing: 'メッセージを編集中',
   retry: '再送信',
+  editMessage: 'メッセージを編集',
+  deleteMessage: 'メッセージを削除',
   pending: '送信中…',
   failed: '送信できませんでした',
   edited: '(編集済み)',
