@@ -1,0 +1,258 @@
+import {
+  createMemoryServer,
+  createPool,
+  memory,
+  type ConnectionPool,
+  type MemoryPeer,
+  type MemoryServer,
+  type Lease,
+} from '@wirekit/core';
+import {
+  DEFAULT_LIMITS,
+  PROTOCOL_VERSION,
+  type ChatMessage,
+  type NotificationInput,
+} from '@wirekit/core/protocol';
+import {
+  ChatService,
+  createSession,
+  LocalHub,
+  MemoryStore,
+  NotificationService,
+  type Session,
+  type WirekitUser,
+} from '@wirekit/server';
+
+/** The user the stories sign in as. */
+export const ALICE: WirekitUser = { id: 'alice', name: 'Alice' };
+/** The simulated second user who answers in chat. */
+export const BOB: WirekitUser = { id: 'bob', name: 'Bob' };
+
+const USERS: Record<string, WirekitUser> = { alice: ALICE, bob: BOB };
+
+/** Options of {@link createSim}. */
+export interface SimOptions {
+  /** Room the simulated second user sits in and answers. @default 'lobby' */
+  room?: string;
+  /** Whether Bob answers Alice's messages. @default true */
+  replies?: boolean;
+  /** How long Bob "types" before answering, in ms. @default 600 */
+  replyDelay?: number;
+  /** One-way latency of the memory transport, in ms. @default 0 */
+  latency?: number;
+  /** Whether the server accepts connections at the start. @default true */
+  available?: boolean;
+  /** Connection keys the server refuses (the client ends `failed` with `unauthorized`). */
+  rejectKeys?: readonly string[];
+  /** Connection keys the server closes right after each handshake (the client keeps reconnecting). */
+  flakyKeys?: readonly string[];
+  /** Base retry delay of the client, in ms; the monitor shows the countdown. @default 1000 */
+  retryDelay?: number;
+}
+
+type Handler = (session: Session, data: never, cid: string | undefined) => unknown;
+
+/**
+ * One story's world: the real chat and notification services of `@wirekit/server` on a
+ * `LocalHub`, behind a core `MemoryServer`, a pool for the story's components (signed in as
+ * Alice) and a second memory connection for Bob, who answers through the same server logic.
+ */
+export class Sim {
+  readonly server: MemoryServer;
+  readonly hub = new LocalHub();
+  readonly store = new MemoryStore({ maxHistoryPerRoom: 20_000 });
+  readonly chat: ChatService;
+  readonly notifications: NotificationService;
+  /** The pool to give the components (`setPool`). */
+  readonly pool: ConnectionPool;
+  readonly room: string;
+  readonly #options: SimOptions;
+  readonly #bobPool: ConnectionPool;
+  #bob: Lease | undefined;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #seq = 0;
+
+  constructor(options: SimOptions = {}) {
+    this.#options = options;
+    this.room = options.room ?? 'lobby';
+    this.server = createMemoryServer({
+      latency: options.latency ?? 0,
+      authenticate: (_auth, key) => !options.rejectKeys?.includes(key),
+    });
+    this.chat = new ChatService({ store: this.store, hub: this.hub, typingThrottleMs: 500 });
+    this.notifications = new NotificationService({ store: this.store, hub: this.hub });
+    this.server.onConnection((peer) => this.#accept(peer));
+    if (options.available === false) this.server.setAvailable(false);
+    const retry = options.retryDelay ?? 1000;
+    const poolFor = (user: WirekitUser) =>
+      createPool({
+        url: 'memory://wirekit',
+        transport: memory(this.server),
+        auth: () => ({ user: user.id }),
+        heartbeat: false,
+        idleTimeout: 0,
+        backoff: { initialDelay: retry, maxDelay: retry * 4, jitter: 0 },
+      });
+    this.pool = poolFor(ALICE);
+    this.#bobPool = poolFor(BOB);
+    if (options.replies !== false) this.#startBob();
+  }
+
+  /** Wires one memory connection to the services, like `attachWirekit` does for a socket. */
+  #accept(peer: MemoryPeer): void {
+    const userId = typeof peer.auth?.user === 'string' ? peer.auth.user : ALICE.id;
+    const session = createSession(peer.id, USERS[userId] ?? { id: userId });
+    if (this.#options.flakyKeys?.includes(peer.key)) {
+      peer.close('Closed by the simulated server');
+      return;
+    }
+    this.hub.add(session, (event, payload) => peer.emit(event, payload));
+    const handlers: Record<string, Handler> = {
+      'wk:ping': () => ({ ok: true, t: Date.now() }),
+      'chat:join': (s, p) => this.chat.join(s, p),
+      'chat:leave': (s, p) => this.chat.leave(s, p),
+      'chat:send': (s, p, cid) => this.chat.send(s, p, cid),
+      'chat:edit': (s, p) => this.chat.edit(s, p),
+      'chat:delete': (s, p) => this.chat.delete(s, p),
+      'chat:typing': (s, p) => this.chat.typing(s, p),
+      'chat:history': (s, p) => this.chat.history(s, p),
+      'notify:list': (s, p) => this.notifications.list(s, p),
+      'notify:read': (s, p) => this.notifications.read(s, p),
+      'notify:read-all': (s) => this.notifications.readAll(s),
+      'notify:dismiss': (s, p) => this.notifications.dismiss(s, p),
+    };
+    // One event at a time per connection, so a send right after a join sees the join.
+    let queue: Promise<unknown> = Promise.resolve();
+    peer.onAny((event, data, meta, ack) => {
+      const handler = handlers[event];
+      if (!handler) return ack?.({ ok: false, error: { code: 'invalid', message: event } });
+      queue = queue
+        .then(() => handler(session, (data ?? {}) as never, meta?.cid))
+        .then((reply) => ack?.(reply));
+    });
+    peer.onClose(() => {
+      this.hub.remove(session.id);
+      queue = queue.then(() => this.chat.disconnect(session));
+    });
+    peer.emit('wk:hello', {
+      protocol: PROTOCOL_VERSION,
+      user: session.ref,
+      limits: DEFAULT_LIMITS,
+    });
+  }
+
+  /** Bob joins the room and answers every message from someone else, after "typing". */
+  #startBob(): void {
+    const lease = this.#bobPool.acquire(`bob:${this.room}`);
+    this.#bob = lease;
+    const bob = lease.connection;
+    const join = () => void bob.send('chat:join', { room: this.room }, { ack: true }).catch(noop);
+    join();
+    // Rejoin after every reconnect: rooms live on the server session.
+    let wasConnected = false;
+    bob.subscribe(() => {
+      const connected = bob.getSnapshot().state === 'connected';
+      if (connected && !wasConnected) join();
+      wasConnected = connected;
+    });
+    bob.on('chat:message', (data) => {
+      const message = data as ChatMessage;
+      if (message.user.id === BOB.id || message.room !== this.room) return;
+      try {
+        bob.send('chat:typing', { room: this.room, typing: true }, { volatile: true });
+      } catch {
+        // Volatile: dropped while offline, like a real typing indicator.
+      }
+      this.#later(() => {
+        void bob
+          .send('chat:send', { room: this.room, text: replyTo(message.text) }, { ack: true })
+          .catch(noop);
+      }, this.#options.replyDelay ?? 600);
+    });
+  }
+
+  #later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  /** Pushes a notification to Alice through the server's `notify`. */
+  notify(input: Partial<NotificationInput> = {}) {
+    this.#seq += 1;
+    return this.notifications.notify(ALICE.id, {
+      title: `Notification ${this.#seq}`,
+      body: 'Sent from the Storybook controls.',
+      ...input,
+    });
+  }
+
+  /** Adds `count` notifications for Alice at once (straight into the store, no toasts). */
+  async seedNotifications(count: number, read = false): Promise<void> {
+    const start = Date.now() - count * 60_000;
+    for (let i = 1; i <= count; i++) {
+      await this.store.addNotification(ALICE.id, {
+        id: `seed-n${i}`,
+        title: `Build #${i} finished`,
+        body: i % 3 === 0 ? 'All checks passed.' : undefined,
+        createdAt: start + i * 60_000,
+        read,
+      });
+    }
+  }
+
+  /**
+   * Stores `count` messages in the room, alternating Bob and Alice, a minute apart, ending now.
+   * `texts` overrides the first texts.
+   */
+  async seedHistory(count: number, texts: readonly string[] = []): Promise<void> {
+    const start = Date.now() - count * 60_000;
+    for (let i = 0; i < count; i++) {
+      const user = i % 3 === 2 ? ALICE : BOB;
+      await this.store.appendMessage({
+        id: `seed-m${i + 1}`,
+        room: this.room,
+        text: texts[i] ?? `Message ${i + 1} from ${user.name}`,
+        user: { id: user.id, name: user.name ?? user.id },
+        createdAt: start + i * 60_000,
+      });
+    }
+  }
+
+  /** Simulates the server (or the network) going down: links drop, reconnects fail. */
+  goOffline(): void {
+    this.server.setAvailable(false);
+  }
+
+  /** Brings the server back; clients reconnect on their next attempt. */
+  comeBack(): void {
+    this.server.setAvailable(true);
+  }
+
+  /** Sets the one-way latency of every message, in ms. */
+  setLatency(ms: number): void {
+    this.server.setLatency(ms);
+  }
+
+  destroy(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#bob?.release();
+    this.#bobPool.destroy();
+    this.pool.destroy();
+  }
+}
+
+function replyTo(text: string): string {
+  const quote = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `Got it: “${quote}”`;
+}
+
+function noop(): void {}
+
+/** Creates the world of one story. */
+export function createSim(options?: SimOptions): Sim {
+  return new Sim(options);
+}
