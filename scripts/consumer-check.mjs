@@ -365,23 +365,27 @@ async function driveBrowser(browser, origin) {
     };
     const a = await open('page A');
     const b = await open('page B');
+    // ChatPanel is a region named after its room (its role="log" list appears with the
+    // first message); the bell is a button named "Notifications…".
     for (const page of [a, b]) {
-      await page.getByRole('log').first().waitFor({ state: 'visible', timeout: 15_000 });
       await page
-        .getByRole('button', { name: /notification/i })
+        .getByRole('region', { name: 'lobby' })
+        .waitFor({ state: 'visible', timeout: 15_000 });
+      await page
+        .getByRole('button', { name: /^Notifications\b/ })
         .first()
         .waitFor({ state: 'visible', timeout: 15_000 });
     }
     // A message typed in page A reaches page B through the server.
     const text = `hello from the consumer check ${Date.now()}`;
-    const composer = a.getByRole('textbox').first();
+    const composer = a.getByRole('region', { name: 'lobby' }).getByRole('textbox');
     await composer.waitFor({ state: 'visible', timeout: 10_000 });
     await composer.fill(text);
     await composer.press('Enter');
-    await a.getByRole('log').first().getByText(text).waitFor({ timeout: 15_000 });
-    await b.getByRole('log').first().getByText(text).waitFor({ timeout: 15_000 });
+    await a.getByRole('log').getByText(text).waitFor({ timeout: 15_000 });
+    await b.getByRole('log').getByText(text).waitFor({ timeout: 15_000 });
     // A notification pushed by the server reaches the bell's label.
-    const bell = b.getByRole('button', { name: /notification/i }).first();
+    const bell = b.getByRole('button', { name: /^Notifications\b/ }).first();
     const before = (await bell.getAttribute('aria-label')) ?? (await bell.innerText());
     const res = await fetch(origin + '/__check/notify', { method: 'POST' });
     if (res.status !== 204) fail(`notify hook answered ${res.status}`);
@@ -446,7 +450,10 @@ async function checkTarget(target, ctx) {
     const origin = `http://127.0.0.1:${port}`;
     // Server-rendered HTML: the packages load in Node and render their initial state.
     const html = await (await fetch(origin + '/')).text();
-    if (!html.includes('role="log"')) fail('server-rendered page has no role="log" chat panel');
+    if (!/<section[^>]*aria-label="lobby"/.test(html) || !html.includes('<textarea'))
+      fail('server-rendered page has no ChatPanel (section "lobby" with a composer)');
+    if (!html.includes('aria-label="Notifications"'))
+      fail('server-rendered page has no NotificationBell');
     const health = await fetch(origin + '/healthz');
     if (!health.ok) fail(`/healthz answered ${health.status}`);
     await driveBrowser(await ctx.browser(), origin);
@@ -491,8 +498,11 @@ async function main() {
     if (!keep) await rm(tmp, { recursive: true, force: true });
     else log(`kept ${tmp}`);
   };
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       log(`${signal}: cleaning up`);
       void cleanup().finally(() => process.exit(130));
     });
@@ -531,7 +541,11 @@ async function main() {
     };
     for (const target of TARGETS) await checkTarget(target, ctx);
   } catch (error) {
-    results.push({ target: { label: 'setup' }, ok: false, error: error.stack ?? String(error) });
+    results.push({
+      target: { label: 'setup' },
+      ok: false,
+      error: error instanceof CheckError ? error.message : (error.stack ?? String(error)),
+    });
     log(`setup FAILED: ${error.message}`);
   } finally {
     await cleanup();
