@@ -253,8 +253,9 @@ describe('NotificationBell over the memory transport', () => {
     expect(started).toHaveBeenCalledTimes(1);
   });
 
-  it('takes custom item and empty snippets and a bindable open', async () => {
+  it('takes custom item and empty snippets, a bindable open and a bindable ref', async () => {
     render(BellSnippets, { pool: wk.pool });
+    expect(screen.getByTestId('ref')).toHaveTextContent('bound');
     await fireEvent.click(screen.getByRole('button', { name: 'Open from outside' }));
     const dialog = screen.getByRole('dialog');
     await within(dialog).findByText('Nothing here, custom');
