@@ -15,10 +15,15 @@ export default defineConfig({
           name: 'jsdom',
           environment: 'jsdom',
           include: ['src/**/*.test.ts'],
-          exclude: ['src/**/*.browser.test.ts'],
+          exclude: ['src/**/*.browser.test.ts', 'src/**/*.ssr.test.ts'],
           setupFiles: ['./test/setup-jsdom.ts'],
           server: { deps: { inline: ['esm-env'] } },
         },
+      },
+      {
+        // SSR: plain Node conditions, so `svelte` resolves to its server build as in SvelteKit.
+        plugins: [svelte()],
+        test: { name: 'ssr', environment: 'node', include: ['src/**/*.ssr.test.ts'] },
       },
       {
         // Layout, scrolling, virtualization, colour contrast: real Chromium with
