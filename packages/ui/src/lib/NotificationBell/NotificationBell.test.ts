@@ -56,10 +56,10 @@ describe('NotificationBell over the memory transport', () => {
     await waitFor(() => expect(bell()).toHaveAccessibleName('Notifications, 2 unread'));
     expect(screen.getByTestId('wk-bell-badge')).toHaveTextContent(/^2$/);
 
-    for (let i = 0; i < 98; i += 1) await wk.notify({ title: `n${i}` });
+    await Promise.all(Array.from({ length: 98 }, (_, i) => wk.notify({ title: `n${i}` })));
     await waitFor(() => expect(bell()).toHaveAccessibleName('Notifications, 99+ unread'));
     expect(screen.getByTestId('wk-bell-badge')).toHaveTextContent(/^99\+$/);
-  });
+  }, 15_000);
 
   it('opens a dialog with focus inside; Escape closes it and focus returns to the bell', async () => {
     await wk.notify({ title: 'Hello', body: 'World' });
@@ -85,6 +85,22 @@ describe('NotificationBell over the memory transport', () => {
     await fireEvent.pointerDown(document.body);
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(bell()).toHaveFocus();
+  });
+
+  it('closes when focus leaves it (Tab out), leaving focus where it went', async () => {
+    const outside = document.createElement('button');
+    outside.textContent = 'Elsewhere';
+    document.body.append(outside);
+    render(NotificationBell, { pool: wk.pool });
+    const dialog = await openPopover();
+    const inside = within(dialog).getByRole('button', { name: 'Mark all as read' });
+    await fireEvent.focusOut(inside, { relatedTarget: bell() });
+    expect(screen.getByRole('dialog')).toBeVisible();
+    outside.focus();
+    await fireEvent.focusOut(inside, { relatedTarget: outside });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(outside).toHaveFocus();
+    outside.remove();
   });
 
   it('lists newest first with title, body, relative time and link; a click marks read', async () => {
