@@ -38,6 +38,8 @@ export interface LocalServer {
   hub: LocalHub;
   /** A pool signed in as `user`. */
   pool(user?: string): ConnectionPool;
+  /** The next `count` sends are refused with `internal`, as a failing server would. */
+  failNextSends(count: number): void;
   /** A server-side session for `user` that can act in rooms directly. */
   actor(user: string): Session;
   /** Fills a room with `count` messages by `user` (straight into the store). */
@@ -53,6 +55,7 @@ export function startLocalServer(): LocalServer {
   const store = new MemoryStore({ maxHistoryPerRoom: 5000 });
   const hub = new LocalHub();
   const chat = new ChatService({ store, hub, typingThrottleMs: 0 });
+  let failSends = 0;
 
   memoryServer.onConnection((peer) => {
     const token = String(peer.auth?.token ?? '');
@@ -68,7 +71,13 @@ export function startLocalServer(): LocalServer {
     const handlers: Partial<Record<ClientEventName, (payload: never, cid?: string) => unknown>> = {
       'chat:join': (p) => chat.join(session, p),
       'chat:leave': (p) => chat.leave(session, p),
-      'chat:send': (p, cid) => chat.send(session, p, cid),
+      'chat:send': (p, cid) => {
+        if (failSends > 0) {
+          failSends -= 1;
+          return ackError('internal', 'simulated failure');
+        }
+        return chat.send(session, p, cid);
+      },
       'chat:edit': (p) => chat.edit(session, p),
       'chat:delete': (p) => chat.delete(session, p),
       'chat:typing': (p) => chat.typing(session, p),
@@ -108,6 +117,9 @@ export function startLocalServer(): LocalServer {
         idleTimeout: 50,
         heartbeat: false,
       }),
+    failNextSends(count) {
+      failSends = count;
+    },
     actor(id) {
       const user = USERS[id];
       if (!user) throw new Error(`unknown user ${id}`);

@@ -2,6 +2,7 @@ import type { Snippet } from 'svelte';
 import type { HTMLAttributes } from 'svelte/elements';
 import type { ChatItem, ConnectionPool } from '@wirekit/core';
 import type { UserRef } from '@wirekit/core/protocol';
+import type { UseChatRoomOptions } from '@wirekit/svelte';
 import type { ChatPanelLabels } from '../labels/chat.js';
 
 /** What the `message` snippet receives. */
@@ -37,6 +38,11 @@ export interface ChatPanelProps extends Omit<HTMLAttributes<HTMLElement>, 'child
    * @default '/'
    */
   poolKey?: string;
+  /**
+   * Options of the underlying `useChatRoom` (e.g. `typingTimeout`, `typingThrottle`), read once.
+   * @default {}
+   */
+  roomOptions?: Omit<UseChatRoomOptions, 'pool' | 'key'>;
   /** Overrides of individual texts; the rest come from `setLabels()` context or English. */
   labels?: Partial<ChatPanelLabels>;
   /**
