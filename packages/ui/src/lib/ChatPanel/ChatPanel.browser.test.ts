@@ -32,8 +32,6 @@ function scroller(container: HTMLElement): HTMLElement {
   return el;
 }
 
-const rows = (container: HTMLElement) => container.querySelectorAll('[data-message-id]');
-
 async function mount(room: string, props: Record<string, unknown> = {}) {
   const screen = await render(ChatHarness, { pool: pool(), room, ...props });
   await expect.element(screen.getByRole('textbox', { name: 'Message' })).toBeVisible();
