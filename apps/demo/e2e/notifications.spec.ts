@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.js';
+
+test('a notification reaches only its user: badge, toast, mark all read', async ({ browser }) => {
+  const carol = await signIn(browser, 'Carol');
+  const dave = await signIn(browser, 'Dave');
+  await dave.goto('/chat');
+  const daveBell = dave.getByRole('button', { name: /notifications/i });
+  const carolBell = carol.getByRole('button', { name: /notifications/i });
+  await expect(daveBell).toBeVisible();
+
+  await carol.goto('/notifications');
+  await carol.getByLabel('A user').check();
+  await carol.getByLabel('Display name').fill('Dave');
+  await carol.getByLabel('Title').fill('Deploy finished');
+  await carol.getByRole('button', { name: 'Send' }).click();
+  await expect(carol.getByRole('status')).toContainText('Sent to dave');
+
+  // Dave: badge and toast.
+  await expect(daveBell).toHaveAccessibleName(/1 unread/i);
+  const toasts = dave.getByRole('region', { name: 'New notifications' });
+  await expect(toasts.getByRole('group', { name: 'Deploy finished' })).toBeVisible();
+  // Carol: nothing.
+  await expect(carolBell).not.toHaveAccessibleName(/\d+ unread/i);
+
+  await daveBell.click();
+  const dialog = dave.getByRole('dialog');
+  await expect(dialog.getByText('Deploy finished')).toBeVisible();
+  await dialog.getByRole('button', { name: /mark all as read/i }).click();
+  await expect(daveBell).not.toHaveAccessibleName(/\d+ unread/i);
+
+  await carol.context().close();
+  await dave.context().close();
+});

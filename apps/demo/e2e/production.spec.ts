@@ -1,0 +1,78 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { freePort, signIn, startProcess, stopProcess } from './helpers.js';
+
+// The production build (`vite build`, run by turbo before this test) served by server.js,
+// with the Redis store and adapter, so history survives a server restart.
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+let redis: ChildProcess | undefined;
+let server: ChildProcess | undefined;
+let baseURL = '';
+let env: NodeJS.ProcessEnv = {};
+
+async function startServer() {
+  server = await startProcess('node', ['server.js'], /listening on/, env, appDir);
+}
+
+test.beforeAll(async () => {
+  expect(existsSync(`${appDir}/build/handler.js`), 'run `pnpm --filter demo build` first').toBe(
+    true,
+  );
+  const redisPort = await freePort();
+  redis = await startProcess(
+    process.env.REDIS_SERVER ?? 'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    /Ready to accept connections/,
+  );
+  const port = await freePort();
+  baseURL = `http://127.0.0.1:${port}`;
+  env = { PORT: String(port), HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+  await startServer();
+});
+
+test.afterAll(async () => {
+  await stopProcess(server);
+  await stopProcess(redis);
+});
+
+test('production server: chat, then a restart mid-chat delivers the pending message once', async ({
+  browser,
+}) => {
+  const gina = await signIn(browser, 'Gina', baseURL);
+  const hugo = await signIn(browser, 'Hugo', baseURL);
+  await gina.goto('/chat/random?monitor');
+  await hugo.goto('/chat/random');
+  const ginaLog = gina.getByRole('log');
+  const hugoLog = hugo.getByRole('log');
+
+  const ginaBox = gina.getByRole('textbox', { name: /message/i });
+  await ginaBox.fill('Before the restart');
+  await ginaBox.press('Enter');
+  await expect(hugoLog.getByText('Before the restart')).toHaveCount(1);
+  const monitor = gina.getByRole('region', { name: /wirekit connections?/i });
+  await expect(monitor).toContainText('connected');
+
+  await stopProcess(server, 'SIGKILL');
+  await expect(monitor).toContainText('reconnecting');
+
+  await ginaBox.fill('Sent while the server was down');
+  await ginaBox.press('Enter');
+  const pending = ginaLog.locator('[data-state="pending"]', {
+    hasText: 'Sent while the server was down',
+  });
+  await expect(pending).toHaveCount(1);
+
+  await startServer();
+  await expect(monitor).toContainText('connected', { timeout: 30_000 });
+  await expect(hugoLog.getByText('Sent while the server was down')).toHaveCount(1, {
+    timeout: 30_000,
+  });
+  await expect(ginaLog.getByText('Sent while the server was down')).toHaveCount(1);
+  await expect(ginaLog.locator('[data-state="pending"]')).toHaveCount(0);
+  await expect(hugoLog.getByText('Before the restart')).toHaveCount(1);
+
+  await gina.context().close();
+  await hugo.context().close();
+});

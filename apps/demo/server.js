@@ -1,0 +1,22 @@
+// Production entry: adapter-node's handler and Socket.IO on one HTTP server.
+// `pnpm build && node server.js` (PORT, HOST, ORIGIN, REDIS_URL, DEMO_SECRET from the environment).
+import { createNodeServer } from '@wirekit/server/node';
+import { wirekitOptions } from './wirekit.config.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+// adapter-node assumes https unless told the public origin; its form-action CSRF check
+// compares against it. Behind a proxy, set ORIGIN (or PROTOCOL_HEADER/HOST_HEADER) yourself.
+process.env.ORIGIN ??= `http://${host}:${port}`;
+// Imported after ORIGIN is set: adapter-node reads its environment when the handler loads.
+const { handler } = await import('./build/handler.js');
+
+const server = createNodeServer({ handler, healthPath: '/healthz', ...(await wirekitOptions()) });
+await server.listen(port, host);
+console.log(`wirekit demo listening on ${process.env.ORIGIN}`);
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

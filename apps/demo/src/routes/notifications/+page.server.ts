@@ -1,0 +1,38 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getWirekit } from '@wirekit/server';
+import { userIdFor } from '$lib/server/tokens.js';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+  if (!locals.user) redirect(303, '/');
+};
+
+export const actions: Actions = {
+  default: async ({ request, locals }) => {
+    if (!locals.user) return fail(401, { error: 'Sign in first.' });
+    const form = await request.formData();
+    const target = String(form.get('target') ?? 'me');
+    const title = String(form.get('title') ?? '').trim();
+    const body = String(form.get('body') ?? '').trim();
+    const url = String(form.get('url') ?? '').trim();
+    if (!title) return fail(400, { error: 'A title is required.' });
+    const wirekit = getWirekit();
+    if (!wirekit) return fail(503, { error: 'The realtime server is not running.' });
+    const to =
+      target === 'all'
+        ? 'all'
+        : target === 'user'
+          ? userIdFor(String(form.get('user') ?? ''))
+          : locals.user.id;
+    try {
+      await wirekit.notify(to, {
+        title,
+        ...(body ? { body } : {}),
+        ...(url ? { url } : {}),
+      });
+    } catch (error) {
+      return fail(400, { error: error instanceof Error ? error.message : 'Could not send.' });
+    }
+    return { sent: to === 'all' ? 'everyone' : to };
+  },
+};
