@@ -8,10 +8,15 @@ import {
   type Lease,
 } from '@wirekit/core';
 import {
+  ackError,
+  createSchemas,
   DEFAULT_LIMITS,
   PROTOCOL_VERSION,
+  validatePayload,
   type ChatMessage,
+  type ClientEventName,
   type NotificationInput,
+  type ProtocolLimits,
 } from '@wirekit/core/protocol';
 import {
   ChatService,
@@ -48,6 +53,10 @@ export interface SimOptions {
   flakyKeys?: readonly string[];
   /** Base retry delay of the client, in ms; the monitor shows the countdown. @default 1000 */
   retryDelay?: number;
+  /** How many of Alice's first sends the server refuses (shown failed, with Retry). @default 0 */
+  refuseSends?: number;
+  /** Server limits (validated like `attachWirekit` does), e.g. a larger `maxPageSize`. */
+  limits?: Partial<ProtocolLimits>;
 }
 
 type Handler = (session: Session, data: never, cid: string | undefined) => unknown;
@@ -69,12 +78,19 @@ export class Sim {
   readonly #options: SimOptions;
   readonly #bobPool: ConnectionPool;
   #bob: Lease | undefined;
+  readonly #leases: Lease[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #seq = 0;
+  #refuseSends = 0;
+  readonly #limits: ProtocolLimits;
+  readonly #schemas: ReturnType<typeof createSchemas>;
 
   constructor(options: SimOptions = {}) {
     this.#options = options;
     this.room = options.room ?? 'lobby';
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#refuseSends = options.refuseSends ?? 0;
+    this.#schemas = createSchemas(this.#limits);
     this.server = createMemoryServer({
       latency: options.latency ?? 0,
       authenticate: (_auth, key) => !options.rejectKeys?.includes(key),
@@ -108,10 +124,15 @@ export class Sim {
     }
     this.hub.add(session, (event, payload) => peer.emit(event, payload));
     const handlers: Record<string, Handler> = {
-      'wk:ping': () => ({ ok: true, t: Date.now() }),
       'chat:join': (s, p) => this.chat.join(s, p),
       'chat:leave': (s, p) => this.chat.leave(s, p),
-      'chat:send': (s, p, cid) => this.chat.send(s, p, cid),
+      'chat:send': (s, p, cid) => {
+        if (this.#refuseSends > 0 && s.user.id === ALICE.id) {
+          this.#refuseSends -= 1;
+          return ackError('unavailable', 'Refused by the simulator');
+        }
+        return this.chat.send(s, p, cid);
+      },
       'chat:edit': (s, p) => this.chat.edit(s, p),
       'chat:delete': (s, p) => this.chat.delete(s, p),
       'chat:typing': (s, p) => this.chat.typing(s, p),
@@ -124,10 +145,14 @@ export class Sim {
     // One event at a time per connection, so a send right after a join sees the join.
     let queue: Promise<unknown> = Promise.resolve();
     peer.onAny((event, data, meta, ack) => {
+      if (event === 'wk:ping') return ack?.({ ok: true, t: Date.now() });
       const handler = handlers[event];
-      if (!handler) return ack?.({ ok: false, error: { code: 'invalid', message: event } });
+      if (!handler) return ack?.(ackError('invalid', `unknown event ${event.slice(0, 64)}`));
+      // Validated against the server's limits, as attachWirekit does.
+      const checked = validatePayload(this.#schemas.client[event as ClientEventName], data);
+      if (!checked.ok) return ack?.(checked);
       queue = queue
-        .then(() => handler(session, (data ?? {}) as never, meta?.cid))
+        .then(() => handler(session, checked.value as never, meta?.cid))
         .then((reply) => ack?.(reply));
     });
     peer.onClose(() => {
@@ -137,7 +162,7 @@ export class Sim {
     peer.emit('wk:hello', {
       protocol: PROTOCOL_VERSION,
       user: session.ref,
-      limits: DEFAULT_LIMITS,
+      limits: this.#limits,
     });
   }
 
@@ -194,12 +219,17 @@ export class Sim {
     const start = Date.now() - count * 60_000;
     for (let i = 1; i <= count; i++) {
       await this.store.addNotification(ALICE.id, {
-        id: `seed-n${i}`,
+        id: `seed-n${read ? 'r' : 'u'}${i}`,
         title: `Build #${i} finished`,
         body: i % 3 === 0 ? 'All checks passed.' : undefined,
         createdAt: start + i * 60_000,
-        read,
+        read: false,
       });
+    }
+    // The store files every new notification as unread.
+    if (read) {
+      const ids = Array.from({ length: count }, (_, i) => `seed-nr${i + 1}`);
+      await this.store.markRead(ALICE.id, ids);
     }
   }
 
@@ -221,6 +251,11 @@ export class Sim {
     }
   }
 
+  /** The server refuses Alice's next `count` sends (the UI shows them failed, with Retry). */
+  refuseNextSends(count = 1): void {
+    this.#refuseSends += count;
+  }
+
   /** Simulates the server (or the network) going down: links drop, reconnects fail. */
   goOffline(): void {
     this.server.setAvailable(false);
@@ -236,7 +271,13 @@ export class Sim {
     this.server.setLatency(ms);
   }
 
+  /** Opens pooled connections on these keys (as components would) until the story ends. */
+  hold(...keys: string[]): void {
+    for (const key of keys) this.#leases.push(this.pool.acquire(key));
+  }
+
   destroy(): void {
+    for (const lease of this.#leases.splice(0)) lease.release();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#bob?.release();
@@ -251,6 +292,28 @@ function replyTo(text: string): string {
 }
 
 function noop(): void {}
+
+/** What a story needs in its world: options plus data to seed (plain data, story parameters). */
+export interface Scenario extends SimOptions {
+  /** Messages in the room's history before the story renders. */
+  messages?: number;
+  /** Texts of the first seeded messages. */
+  texts?: readonly string[];
+  /** Unread notifications before the story renders. */
+  notifications?: number;
+  /** Already read notifications before the story renders. */
+  readNotifications?: number;
+  /** Pool keys to hold connections on. */
+  hold?: readonly string[];
+}
+
+/** Seeds a sim as a scenario says. */
+export async function applyScenario(sim: Sim, scenario: Scenario): Promise<void> {
+  if (scenario.messages) await sim.seedHistory(scenario.messages, scenario.texts);
+  if (scenario.readNotifications) await sim.seedNotifications(scenario.readNotifications, true);
+  if (scenario.notifications) await sim.seedNotifications(scenario.notifications);
+  if (scenario.hold) sim.hold(...scenario.hold);
+}
 
 /** Creates the world of one story. */
 export function createSim(options?: SimOptions): Sim {
