@@ -70,6 +70,28 @@ describe('NotificationFeed', () => {
     expect(feed.timers).toBe(0);
   });
 
+  it('keeps a notification pushed while the list request is still in flight', async () => {
+    const fake = createFakeServer();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // The list was read before the push was stored, but its answer arrives after the push.
+    fake.replies.set('notify:list', () =>
+      answered.then(() => ({ ok: true, items: [notification(1)], unread: 1, nextCursor: null })),
+    );
+    const connection = fake.connection();
+    const feed = createNotificationFeed(connection, { scheduler: microtaskScheduler });
+    open.push(feed, connection);
+    connection.open();
+    feed.start();
+    await flush();
+    pushNew(fake, 2, 2);
+    await flush();
+    answer();
+    await flush();
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n2', 'n1']);
+    expect(feed.getSnapshot().unread).toBe(2);
+  });
+
   it('pauses and resumes a toast with the time it had left', async () => {
     const { fake, feed } = await started({ toastDuration: 5000 });
     pushNew(fake, 3, 2);

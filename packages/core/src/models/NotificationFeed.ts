@@ -83,6 +83,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   #connectionState: ConnectionState;
   #items: readonly Notification[] = Object.freeze([]);
   #unread = 0;
+  #pushedDuringLoad: Notification[] | null = null;
   #cursor: string | null = null;
   #hasMore = false;
   #loadingMore = false;
@@ -301,6 +302,8 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   /** (Re)loads the first page; what was shown stays until the answer arrives. */
   async #load(): Promise<void> {
     const epoch = ++this.#epoch;
+    // Pushes that land while the list is in flight may be missing from its answer.
+    this.#pushedDuringLoad = [];
     if (this.#status !== 'ready') this.#status = 'loading';
     this.changed(false);
     const res = await request(
@@ -310,13 +313,17 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       schemas.results['notify:list'],
     );
     if (this.#disposed || epoch !== this.#epoch) return;
+    const pushedDuringLoad = this.#pushedDuringLoad ?? [];
+    this.#pushedDuringLoad = null;
     if (!res.ok) {
       this.#error = res.error;
       if (this.#status !== 'ready') this.#status = 'error';
       return this.changed(false);
     }
-    this.#items = Object.freeze(res.value.items.map(freeze));
-    this.#unread = res.value.unread;
+    const listed = res.value.items.map(freeze);
+    const pushed = pushedDuringLoad.filter((n) => !listed.some((l) => l.id === n.id));
+    this.#items = Object.freeze([...pushed, ...listed]);
+    this.#unread = pushed.length > 0 ? Math.max(res.value.unread, this.#unread) : res.value.unread;
     this.#cursor = res.value.nextCursor;
     this.#hasMore = res.value.nextCursor !== null;
     this.#status = 'ready';
@@ -335,6 +342,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   #new(event: Payload<'notify:new'>): void {
     const notification = freeze(event.notification);
     this.#unread = event.unread;
+    this.#pushedDuringLoad?.unshift(notification);
     if (!this.#items.some((n) => n.id === notification.id)) {
       this.#items = Object.freeze([notification, ...this.#items]);
       this.#toast(notification);

@@ -90,7 +90,9 @@ export function createFakeServer() {
       const reply = replies.get(event) ?? defaults[event];
       // A reply of `undefined` means "never ack" (a lost ack).
       const out = reply?.((data ?? {}) as Record<string, unknown>);
-      if (out !== undefined) ack?.(out);
+      // A promise delays the ack until it settles (a slow server).
+      if (out instanceof Promise) void out.then((value) => ack?.(value));
+      else if (out !== undefined) ack?.(out);
     });
   });
 
