@@ -218,6 +218,31 @@ describe('ChatPanel over the real chat service (memory transport)', () => {
     await expect.element(screen.getByText('This message was deleted')).toBeVisible();
   });
 
+  it('follows a room prop change and takes label overrides', async () => {
+    const first = newRoom();
+    const second = newRoom();
+    await local.seed(first, 2, 'bob');
+    await local.seed(second, 3, 'carol');
+    const screen = await mount(first, {
+      labels: { send: 'Post', presence: (n: number) => `${n} here` },
+    });
+    await expect.element(screen.getByRole('button', { name: 'Post' })).toBeInTheDocument();
+    await expect.element(screen.getByRole('log').getByText(/Message 2$/)).toBeVisible();
+    await screen.rerender({ room: second });
+    await expect.element(screen.getByRole('heading', { name: second })).toBeVisible();
+    await expect.element(screen.getByRole('log').getByText(/Message 3$/)).toBeVisible();
+    await expect
+      .poll(() => screen.container.querySelector('[role="log"]')?.textContent)
+      .toContain('Carol');
+    expect(screen.container.querySelector('[role="log"]')?.textContent).not.toContain('Bob');
+    // The old room was left on the server: only the new one has Alice as a member.
+    await expect.poll(async () => (await local.hub.sessions(`wk:room:${first}`)).length).toBe(0);
+    expect((await local.hub.sessions(`wk:room:${second}`)).map((s) => s.user.id)).toEqual([
+      'alice',
+    ]);
+    await expect.element(screen.getByText('1 here')).toBeVisible();
+  });
+
   it('renders markup as inert text and only links http(s)', async () => {
     const room = newRoom();
     const screen = await mount(room);
