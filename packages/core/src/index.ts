@@ -30,7 +30,9 @@ export {
 export { isWirekitError, WirekitError, type WirekitErrorKind } from './errors.js';
 export { systemClock, type Clock } from './internal/clock.js';
 export { NetworkStatus, networkStatus } from './internal/network.js';
-export { socketio, PING_EVENT, type SocketIoTransportOptions } from './transports/socketio.js';
+export { socketio, type SocketIoTransportOptions } from './transports/socketio.js';
+export { PING_EVENT } from './transports/ping.js';
+export { lazyTransport } from './transports/lazy.js';
 export {
   websocket,
   type WebSocketConstructor,

@@ -9,7 +9,7 @@ import type {
 import { WirekitError } from '../errors.js';
 import { type Clock, systemClock, Timers } from '../internal/clock.js';
 import { Subscribable } from '../internal/Subscribable.js';
-import { socketio } from '../transports/socketio.js';
+import { lazyTransport } from '../transports/lazy.js';
 import type { Transport } from '../transports/types.js';
 
 export interface PoolOptions extends Pick<
@@ -99,7 +99,12 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
     this.options = options;
     this.#clock = options.clock ?? systemClock;
     this.#timers = new Timers(this.#clock);
-    this.#transport = options.transport ?? socketio();
+    // Loaded on first connect, so apps that pass another transport never bundle socket.io-client.
+    this.#transport =
+      options.transport ??
+      lazyTransport({ name: 'socket.io', canSend: true, canPing: true }, () =>
+        import('../transports/socketio.js').then((m) => m.socketio()),
+      );
   }
 
   /** Claims the connection for `key` (a namespace or path), opening it if needed. */

@@ -1,6 +1,6 @@
 import { WirekitError } from '../errors.js';
 import type { LinkParams, Transport, TransportLink } from './types.js';
-import { PING_EVENT } from './socketio.js';
+import { PING_EVENT } from './ping.js';
 
 type Ack = (reply: unknown) => void;
 

@@ -56,6 +56,16 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(p.getSnapshot().connections[0]?.refCount).toBe(2);
   });
 
+  it('uses socket.io by default, loading it on the first connect', async () => {
+    const s = await server();
+    const p = createPool({ url: s.url, connectOnServer: true, idleTimeout: 50 });
+    pools.push(p);
+    const { connection } = p.acquire('/default');
+    await until(() => connection.state === 'connected', 'connected');
+    expect(connection.getSnapshot().transport).toBe('socket.io');
+    expect(s.sockets).toBe(1);
+  });
+
   it('multiplexes two namespaces over one engine connection', async () => {
     const s = await server();
     const p = pool(s.url);

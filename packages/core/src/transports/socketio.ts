@@ -1,5 +1,6 @@
 import { Manager, type ManagerOptions, type Socket } from 'socket.io-client';
 import { WirekitError } from '../errors.js';
+import { PING_EVENT } from './ping.js';
 import type { LinkParams, Transport, TransportLink } from './types.js';
 
 export interface SocketIoTransportOptions {
@@ -22,8 +23,7 @@ interface SharedManager {
   dispose(): void;
 }
 
-/** Reserved event answered by `@wirekit/server` for the heartbeat. */
-export const PING_EVENT = 'wk:ping';
+export { PING_EVENT };
 
 /**
  * The default transport: socket.io-client. Namespaces (pool keys) of one origin share one

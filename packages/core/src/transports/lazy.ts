@@ -1,0 +1,45 @@
+import { WirekitError } from '../errors.js';
+import type { LinkParams, Transport, TransportLink } from './types.js';
+
+/**
+ * A transport whose implementation is loaded on the first connect, so bundles that never use
+ * it (e.g. a pool on `websocket()`) don't carry it. Used for the pool's default `socketio()`.
+ */
+export function lazyTransport(
+  meta: Pick<Transport, 'name' | 'canSend' | 'canPing'>,
+  load: () => Promise<Transport>,
+): Transport {
+  let loading: Promise<Transport> | undefined;
+  return {
+    ...meta,
+    connect(params: LinkParams): TransportLink {
+      let real: TransportLink | undefined;
+      let closed = false;
+      loading ??= load();
+      loading.then(
+        (transport) => {
+          if (!closed) real = transport.connect(params);
+        },
+        (cause: unknown) => {
+          loading = undefined;
+          if (!closed) {
+            params.handlers.onClose(
+              new WirekitError('unsupported', `Could not load the ${meta.name} transport`, {
+                cause,
+              }),
+            );
+          }
+        },
+      );
+      return {
+        send: (event, data, m, onAck) => real?.send(event, data, m, onAck) ?? -1,
+        sendVolatile: (event, data) => real?.sendVolatile(event, data),
+        ping: (onPong) => real?.ping(onPong),
+        close() {
+          closed = true;
+          real?.close();
+        },
+      };
+    },
+  };
+}
