@@ -2,6 +2,7 @@ import {
   createMemoryServer,
   createPool,
   memory,
+  NetworkStatus,
   type ConnectionPool,
   type MemoryPeer,
   type MemoryServer,
@@ -34,6 +35,28 @@ export const ALICE: WirekitUser = { id: 'alice', name: 'Alice' };
 export const BOB: WirekitUser = { id: 'bob', name: 'Bob' };
 
 const USERS: Record<string, WirekitUser> = { alice: ALICE, bob: BOB };
+
+/**
+ * The browser's online signal, driven by the story instead of `window` events (Chromium's
+ * offline emulation would cut the test runner off too).
+ */
+export class SimNetwork extends NetworkStatus {
+  #online = true;
+
+  override isOnline(): boolean {
+    return this.#online;
+  }
+
+  /** Flips the signal and tells the connections, like `online` / `offline` events do. */
+  set(online: boolean): void {
+    if (online === this.#online) return;
+    this.#online = online;
+    for (const listener of [...this.listeners]) listener(online);
+  }
+
+  protected override onSubscribe(): void {}
+  protected override onUnsubscribe(): void {}
+}
 
 /** Options of {@link createSim}. */
 export interface SimOptions {
@@ -75,8 +98,13 @@ export class Sim {
   /** The pool to give the components (`setPool`). */
   readonly pool: ConnectionPool;
   readonly room: string;
+  /** Alice's online signal. */
+  readonly network = new SimNetwork();
   readonly #options: SimOptions;
+  #serverUp = true;
+  #online = true;
   readonly #bobPool: ConnectionPool;
+  readonly #bobServer: MemoryServer;
   #bob: Lease | undefined;
   readonly #leases: Lease[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -97,27 +125,33 @@ export class Sim {
     });
     this.chat = new ChatService({ store: this.store, hub: this.hub, typingThrottleMs: 500 });
     this.notifications = new NotificationService({ store: this.store, hub: this.hub });
-    this.server.onConnection((peer) => this.#accept(peer));
-    if (options.available === false) this.server.setAvailable(false);
+    // Bob connects through a second server node on the same hub and services (as with a
+    // scale-out adapter), so Alice going offline does not take him offline too.
+    this.#bobServer = createMemoryServer({ latency: options.latency ?? 0 });
+    // Peer ids are per server node: prefixed, they stay unique session ids on the shared hub.
+    this.server.onConnection((peer) => this.#accept(peer, 'a'));
+    this.#bobServer.onConnection((peer) => this.#accept(peer, 'b'));
+    if (options.available === false) this.setServerUp(false);
     const retry = options.retryDelay ?? 1000;
-    const poolFor = (user: WirekitUser) =>
+    const poolFor = (user: WirekitUser, server: MemoryServer, network?: NetworkStatus) =>
       createPool({
         url: 'memory://wirekit',
-        transport: memory(this.server),
+        transport: memory(server),
         auth: () => ({ user: user.id }),
         heartbeat: false,
         idleTimeout: 0,
         backoff: { initialDelay: retry, maxDelay: retry * 4, jitter: 0 },
+        ...(network ? { network } : {}),
       });
-    this.pool = poolFor(ALICE);
-    this.#bobPool = poolFor(BOB);
+    this.pool = poolFor(ALICE, this.server, this.network);
+    this.#bobPool = poolFor(BOB, this.#bobServer);
     if (options.replies !== false) this.#startBob();
   }
 
   /** Wires one memory connection to the services, like `attachWirekit` does for a socket. */
-  #accept(peer: MemoryPeer): void {
+  #accept(peer: MemoryPeer, node: string): void {
     const userId = typeof peer.auth?.user === 'string' ? peer.auth.user : ALICE.id;
-    const session = createSession(peer.id, USERS[userId] ?? { id: userId });
+    const session = createSession(`${node}:${peer.id}`, USERS[userId] ?? { id: userId });
     if (this.#options.flakyKeys?.includes(peer.key)) {
       peer.close('Closed by the simulated server');
       return;
@@ -256,19 +290,33 @@ export class Sim {
     this.#refuseSends += count;
   }
 
-  /** Simulates the server (or the network) going down: links drop, reconnects fail. */
-  goOffline(): void {
-    this.server.setAvailable(false);
+  /** Takes the server down (`false`: live links drop, reconnects fail and back off) or up. */
+  setServerUp(up: boolean): void {
+    this.#serverUp = up;
+    this.#sync();
   }
 
-  /** Brings the server back; clients reconnect on their next attempt. */
-  comeBack(): void {
-    this.server.setAvailable(true);
+  /**
+   * Takes the browser offline (the link drops, the client waits for `online`) or back online
+   * (the client reconnects at once instead of sitting out its backoff).
+   */
+  setOnline(online: boolean): void {
+    // The memory transport has no network to lose: the server becomes unreachable instead.
+    this.#online = online;
+    this.#sync();
+    this.network.set(online);
+  }
+
+  #sync(): void {
+    const reachable = this.#serverUp && this.#online;
+    if (reachable !== this.server.available) this.server.setAvailable(reachable);
+    if (this.#serverUp !== this.#bobServer.available) this.#bobServer.setAvailable(this.#serverUp);
   }
 
   /** Sets the one-way latency of every message, in ms. */
   setLatency(ms: number): void {
     this.server.setLatency(ms);
+    this.#bobServer.setLatency(ms);
   }
 
   /** Opens pooled connections on these keys (as components would) until the story ends. */
