@@ -19,7 +19,8 @@ export interface TestServer {
 /**
  * Test controls over plain HTTP (the browser tests cannot reach Node objects):
  * `POST /__notify` with `{ user, title, body?, url? }` notifies a user; `POST /__down` refuses
- * new connections and drops the live ones; `POST /__up` accepts connections again.
+ * new connections and drops the live ones; `POST /__up` accepts connections again;
+ * `GET /__stats` returns `{ sockets }`, the live server-side sockets.
  */
 function controls(
   wirekit: () => WirekitServer,
@@ -41,6 +42,8 @@ function controls(
             (n) => res.end(JSON.stringify(n)),
             () => res.writeHead(500).end(),
           );
+      } else if (path === '/__stats') {
+        res.end(JSON.stringify({ sockets: io().engine.clientsCount }));
       } else if (path === '/__down' || path === '/__up') {
         setDown(path === '/__down');
         if (path === '/__down') io().disconnectSockets(true);
@@ -57,7 +60,8 @@ const USERS: Record<string, { id: string; name: string }> = {
   carol: { id: 'carol', name: 'Carol' },
 };
 
-export async function startServer(): Promise<TestServer> {
+/** `rateLimit: false` for tests that drive far more events than a person would (the memory run). */
+export async function startServer(options: { rateLimit?: false } = {}): Promise<TestServer> {
   let down = false;
   const http: HttpServer = createServer(
     controls(
@@ -75,6 +79,7 @@ export async function startServer(): Promise<TestServer> {
   const wirekit: WirekitServer = attachWirekit(io, {
     authenticate: (token) => USERS[token.replace(/^token-/, '')] ?? null,
     onError: () => {},
+    ...options,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
