@@ -137,6 +137,11 @@ describe('NotificationBell over the memory transport', () => {
     expect(markAll).toBeDisabled();
     for (const li of within(dialog).getAllByRole('listitem'))
       expect(li).toHaveAttribute('data-state', 'read');
+    // Focus stayed in the dialog (not on <body>), so Escape still closes it.
+    expect(document.activeElement).toBe(dialog);
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(dialog).not.toBeVisible());
+    expect(document.activeElement).toBe(bell());
   });
 
   it('dismisses one item and shows the empty state when none is left', async () => {
