@@ -67,6 +67,7 @@ it(`${CYCLES} mount/unmount cycles of the three components leave no sockets, lis
       // Right after the last unmount, inside the idle grace: the connection is still open.
       if (cycle === CYCLES) released = pool.getSnapshot();
       await nextTask();
+      // The forced GCs outlast the idle grace, so each thousand starts on a fresh socket.
       if (cycle % 1000 === 0) heap.push({ cycles: cycle, bytes: await heapAfterGc() });
     }
   } finally {
