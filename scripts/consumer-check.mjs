@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions } from './chromium.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REQUIRED = ['@wirekit/core', '@wirekit/server', '@wirekit/svelte', '@wirekit/ui'];
@@ -533,11 +534,7 @@ async function main() {
       tmp,
       tarballs,
       node24,
-      browser: async () =>
-        (browser ??= await chromium.launch({
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-        })),
+      browser: async () => (browser ??= await chromium.launch(chromiumLaunchOptions)),
     };
     for (const target of TARGETS) await checkTarget(target, ctx);
   } catch (error) {

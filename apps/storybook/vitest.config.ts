@@ -4,9 +4,9 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import viteConfig from './vite.config.js';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 const dirname = path.dirname(fileURLToPath(import.meta.url));
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Every story (and its `play` function) runs as a test in Chromium, with the a11y checks.
 export default mergeConfig(
@@ -24,10 +24,7 @@ export default mergeConfig(
               enabled: true,
               headless: true,
               provider: playwright({
-                launchOptions: {
-                  executablePath: chromium,
-                  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-                },
+                launchOptions: chromiumLaunchOptions,
               }),
               instances: [{ browser: 'chromium' }],
             },

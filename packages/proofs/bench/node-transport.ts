@@ -58,7 +58,7 @@ export async function nodeTransportSuites(): Promise<Row[]> {
   const rows: Row[] = [];
   let sink = 0;
   try {
-    // Raw WebSocket: JSON.parse each frame, as any client must.
+    // Raw WebSocket: JSON.parse each frame, as every client must.
     const ws = await rawWs(server.url);
     const wsRaw = await best(
       () =>

@@ -1,4 +1,4 @@
-import { runClients, ServerProcess } from '../src/harness.js';
+import { type LoadResult, runClients, ServerProcess } from '../src/harness.js';
 import type { Row } from './table.js';
 
 interface FanoutResult {
@@ -77,16 +77,6 @@ export async function fanoutSuite(
   } finally {
     await server.stop();
   }
-}
-
-interface LoadResult {
-  connected: number;
-  connectErrors: number;
-  disconnects: number;
-  sent: number;
-  acked: number;
-  ackErrors: number;
-  received: number;
 }
 
 /** Load: 1,000 clients over 10 rooms at 200 msg/s for LOAD_SECONDS (default 60). */

@@ -106,6 +106,19 @@ export class ServerProcess {
 }
 
 /** Runs fixtures/load-clients.mjs and resolves with its result. */
+/** What the load helper (fixtures/load-clients.mjs, mode `load`) reports. */
+export interface LoadResult {
+  clients: number;
+  connected: number;
+  connectErrors: number;
+  disconnects: number;
+  sent: number;
+  acked: number;
+  ackErrors: number;
+  received: number;
+  errorCodes: Record<string, number>;
+}
+
 export function runClients<T>(config: Record<string, unknown>): Promise<T> {
   const child = fork(fixture('load-clients.mjs'), [], {
     env: { ...process.env, WK_LOAD: JSON.stringify(config) },

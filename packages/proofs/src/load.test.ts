@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'vitest';
-import { runClients, ServerProcess } from './harness.js';
+import { type LoadResult, runClients, ServerProcess } from './harness.js';
 
 let server: ServerProcess | undefined;
 afterAll(() => server?.stop());
@@ -9,18 +9,6 @@ afterAll(() => server?.stop());
 const seconds = Number(process.env.LOAD_SECONDS ?? 12);
 const clients = Number(process.env.LOAD_CLIENTS ?? 1000);
 const rate = 200; // messages per second, all clients together
-
-interface LoadResult {
-  clients: number;
-  connected: number;
-  connectErrors: number;
-  disconnects: number;
-  sent: number;
-  acked: number;
-  ackErrors: number;
-  received: number;
-  errorCodes: Record<string, number>;
-}
 
 test(
   `load: ${clients} socket.io-client connections in 10 rooms for ${seconds} s, 0 errors, flat memory`,
