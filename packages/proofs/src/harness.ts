@@ -20,6 +20,8 @@ export function freePort(): Promise<number> {
 export interface ServerConfig {
   port?: number;
   store?: 'memory' | 'redis';
+  /** MemoryStore options (retention caps), for the memory store. */
+  memoryStore?: { maxHistoryPerRoom?: number; maxDedupeKeys?: number };
   redisUrl?: string;
   prefix?: string;
   rateLimit?: { capacity: number; refillPerSecond: number } | false;
