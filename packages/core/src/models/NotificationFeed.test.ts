@@ -182,6 +182,53 @@ describe('NotificationFeed', () => {
     expect(feed.getSnapshot().unread).toBe(2);
   });
 
+  describe('after a reconnect with older pages loaded', () => {
+    const five = () => [5, 4, 3, 2, 1].map((n) => notification(n));
+    async function scrolled() {
+      const fake = createFakeServer();
+      fake.setNotifications(five());
+      const connection = fake.connection();
+      const feed = createNotificationFeed(connection, {
+        scheduler: microtaskScheduler,
+        pageSize: 2,
+      });
+      open.push(feed, connection);
+      connection.open();
+      feed.start();
+      await flush();
+      await feed.loadMore();
+      await flush();
+      expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n5', 'n4', 'n3', 'n2']);
+      for (const peer of fake.server.peers) peer.close();
+      await flush();
+      return { fake, feed };
+    }
+    const ids = (feed: NotificationFeed) => feed.getSnapshot().items.map((n) => n.id);
+
+    it('keeps them when the new first page overlaps them, and pages on from there', async () => {
+      const { fake, feed } = await scrolled();
+      fake.setNotifications([notification(6), ...five()]);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(feed.getSnapshot().connection).toBe('connected');
+      expect(ids(feed)).toEqual(['n6', 'n5', 'n4', 'n3', 'n2']);
+      expect(feed.getSnapshot().hasMore).toBe(true);
+      await feed.loadMore();
+      await flush();
+      expect(ids(feed)).toEqual(['n6', 'n5', 'n4', 'n3', 'n2', 'n1']);
+      expect(feed.getSnapshot().hasMore).toBe(false);
+    });
+
+    it('restarts paging from the new first page when it does not overlap (no gap)', async () => {
+      const { fake, feed } = await scrolled();
+      fake.setNotifications([8, 7, 6].map((n) => notification(n)).concat(five()));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(ids(feed)).toEqual(['n8', 'n7']);
+      await feed.loadMore();
+      await flush();
+      expect(ids(feed)).toEqual(['n8', 'n7', 'n6', 'n5']);
+    });
+  });
+
   it('drops invalid pushes and counts them', async () => {
     const { fake, feed, connection } = await started();
     fake.emit('notify:new', { notification: { id: 'x', title: '' }, unread: 1 });

@@ -299,9 +299,16 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     if (state !== was || initial) this.changed(false);
   }
 
-  /** (Re)loads the first page; what was shown stays until the answer arrives. */
+  /**
+   * (Re)loads the first page; what was shown stays until the answer arrives. After a reconnect,
+   * older pages loaded before stay too when the new first page overlaps them.
+   */
   async #load(): Promise<void> {
     const epoch = ++this.#epoch;
+    const before =
+      this.#status === 'ready'
+        ? { items: this.#items, cursor: this.#cursor, hasMore: this.#hasMore }
+        : null;
     // Pushes that land while the list is in flight may be missing from its answer.
     this.#pushedDuringLoad = [];
     if (this.#status !== 'ready') this.#status = 'loading';
@@ -322,10 +329,12 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     }
     const listed = res.value.items.map(freeze);
     const pushed = pushedDuringLoad.filter((n) => !listed.some((l) => l.id === n.id));
-    this.#items = Object.freeze([...pushed, ...listed]);
+    const older = before && res.value.nextCursor !== null ? keptOlder(before.items, listed) : [];
+    this.#items = Object.freeze([...pushed, ...listed, ...older]);
     this.#unread = pushed.length > 0 ? Math.max(res.value.unread, this.#unread) : res.value.unread;
-    this.#cursor = res.value.nextCursor;
-    this.#hasMore = res.value.nextCursor !== null;
+    // Kept older items: paging goes on from where it stood before the reload.
+    this.#cursor = older.length > 0 ? before!.cursor : res.value.nextCursor;
+    this.#hasMore = older.length > 0 ? before!.hasMore : res.value.nextCursor !== null;
     this.#status = 'ready';
     this.#error = null;
     this.changed(false);
@@ -408,6 +417,20 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     this.#toastList = undefined;
     return true;
   }
+}
+
+/**
+ * The items of `shown` older than the reloaded first page, when that page overlaps them: the
+ * overlap proves nothing lies between the page and the kept items (new notifications only
+ * arrive on top). Without overlap (many arrived while offline), paging restarts from the page.
+ */
+function keptOlder(shown: readonly Notification[], page: readonly Notification[]) {
+  const ids = new Set(page.map((n) => n.id));
+  let last = -1;
+  shown.forEach((n, i) => {
+    if (ids.has(n.id)) last = i;
+  });
+  return last < 0 ? [] : shown.slice(last + 1).filter((n) => !ids.has(n.id));
 }
 
 function freeze(notification: Notification): Notification {

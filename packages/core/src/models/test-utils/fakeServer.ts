@@ -70,12 +70,18 @@ export function createFakeServer() {
       return { ok: true, message: stored, duplicate: false };
     },
     'chat:leave': (d) => ({ ok: true, room: d.room }),
-    'notify:list': () => ({
-      ok: true,
-      items: notifications,
-      unread: notifications.filter((n) => !n.read).length,
-      nextCursor: null,
-    }),
+    // Newest first; the cursor is the createdAt of the last item handed out.
+    'notify:list': (d) => {
+      const before = Number(d.before ?? Infinity);
+      const older = notifications.filter((n) => n.createdAt < before);
+      const items = older.slice(0, (d.limit as number | undefined) ?? 50);
+      return {
+        ok: true,
+        items,
+        unread: notifications.filter((n) => !n.read).length,
+        nextCursor: older.length > items.length ? String(items.at(-1)!.createdAt) : null,
+      };
+    },
     'notify:read': () => ({ ok: true, unread: 0 }),
     'notify:read-all': () => ({ ok: true, unread: 0 }),
     'notify:dismiss': () => ({ ok: true, unread: 0 }),
