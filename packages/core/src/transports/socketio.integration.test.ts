@@ -225,6 +225,39 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(snap.bytesIn).toBeGreaterThan(10);
   });
 
+  it('counts bytesIn from the wire for every packet of a burst, per namespace, binary included', async () => {
+    const s = await server();
+    const p = pool(s.url, { heartbeat: false });
+    const main = p.acquire('/').connection;
+    const chat = p.acquire('/chat').connection;
+    await until(() => main.state === 'connected' && chat.state === 'connected', 'both connected');
+    const burst = 200;
+    main.on('tick', () => {});
+    chat.on('tick', () => {});
+    chat.on('bin', () => {});
+    // One synchronous burst to both namespaces: socket.io-client decodes a whole read chunk
+    // before it dispatches any packet of it.
+    const wire = { '/': 0, '/chat': 0 };
+    for (let n = 0; n < burst; n++) {
+      const payload = { seq: n, text: 'x'.repeat(n % 7) };
+      s.io.of('/').emit('tick', payload);
+      s.io.of('/chat').emit('tick', payload);
+      // Engine.IO message data: packet type, namespace (unless '/'), then the JSON array.
+      wire['/'] += `2${JSON.stringify(['tick', payload])}`.length;
+      wire['/chat'] += `2/chat,${JSON.stringify(['tick', payload])}`.length;
+    }
+    // Binary: a header packet with a placeholder, then the attachment's bytes.
+    s.io.of('/chat').emit('bin', Buffer.alloc(100));
+    wire['/chat'] += `51-/chat,${JSON.stringify(['bin', { _placeholder: true, num: 0 }])}`.length;
+    wire['/chat'] += 100;
+    await until(
+      () => main.getSnapshot().messagesIn === burst && chat.getSnapshot().messagesIn === burst + 1,
+      'burst received',
+    );
+    expect(main.getSnapshot().bytesIn).toBe(wire['/']);
+    expect(chat.getSnapshot().bytesIn).toBe(wire['/chat']);
+  });
+
   it('reports a network error and keeps retrying when nothing listens', async () => {
     const s = await server();
     const port = s.port;

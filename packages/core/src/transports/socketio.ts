@@ -18,9 +18,68 @@ export interface SocketIoTransportOptions {
 interface SharedManager {
   manager: Manager;
   links: number;
-  /** Size of the Engine.IO packet being decoded right now (decoding is synchronous). */
-  lastPacketBytes: number;
+  /** Wire size of the event packet the manager is dispatching right now, else `-1`. */
+  packetBytes: number;
   dispose(): void;
+}
+
+/** Socket.IO packet types that reach `onAny` (EVENT, BINARY_EVENT). */
+const EVENT = 2;
+const BINARY_EVENT = 5;
+
+type Listener = (...args: never[]) => void;
+interface EmitterLike {
+  on(event: string, fn: Listener): unknown;
+  off(event: string, fn: Listener): unknown;
+}
+
+/**
+ * Tracks the wire size of every inbound packet, so `bytesIn` counts the wire without
+ * re-serializing each payload. Socket.IO decodes a whole read chunk first and dispatches the
+ * packets later (one deferred tick each, in order), so "the last packet read" is wrong for all
+ * but one packet of a burst. Sizes are queued per decoded packet instead:
+ * engine `data` (raw message; binary attachments add up) → decoder `decoded` (queue packet and
+ * size) → manager `packet` (registered before any socket's listener, so it runs first; takes
+ * the head of the queue, checked by identity) → the socket's `onAny`.
+ */
+function trackPacketBytes(manager: Manager, shared: SharedManager): () => void {
+  // The decoder is not public API; without it the connection estimates sizes itself.
+  const decoder = (manager as unknown as { decoder?: Partial<EmitterLike> }).decoder;
+  if (typeof decoder?.on !== 'function' || typeof decoder.off !== 'function') return () => {};
+  // Parallel arrays and a head index: no allocation per packet (a WeakMap costs more here).
+  const packets: (object | undefined)[] = [];
+  const sizes: number[] = [];
+  let head = 0;
+  let pending = 0;
+  const onData = (data: string | { byteLength?: number; size?: number }) => {
+    pending += typeof data === 'string' ? data.length : (data.byteLength ?? data.size ?? 0);
+  };
+  const onDecoded = (packet: object) => {
+    packets.push(packet);
+    sizes.push(pending);
+    pending = 0;
+  };
+  const onPacket = (packet: { type: number }) => {
+    let bytes = -1;
+    if (packets[head] === packet) {
+      bytes = sizes[head]!;
+      packets[head++] = undefined;
+    } else head = packets.length; // out of step (never expected): drop what is queued
+    if (head === packets.length) packets.length = sizes.length = head = 0;
+    shared.packetBytes = packet.type === EVENT || packet.type === BINARY_EVENT ? bytes : -1;
+  };
+  const onOpen = () => {
+    pending = 0; // a chunk cut short by a parse error never decoded
+    manager.engine.on('data', onData);
+  };
+  manager.on('open', onOpen);
+  manager.on('packet', onPacket);
+  (decoder as EmitterLike).on('decoded', onDecoded);
+  return () => {
+    manager.off('open', onOpen);
+    manager.off('packet', onPacket);
+    (decoder as EmitterLike).off('decoded', onDecoded);
+  };
 }
 
 export { PING_EVENT };
@@ -46,21 +105,9 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
         reconnection: false,
         timeout,
       });
-      const onOpen = () => {
-        manager.engine.on('packet', (packet) => {
-          if (packet.type === 'message' && typeof packet.data === 'string') {
-            shared!.lastPacketBytes = packet.data.length;
-          }
-        });
-      };
-      manager.on('open', onOpen);
-      shared = {
-        manager,
-        links: 0,
-        lastPacketBytes: -1,
-        dispose: () => manager.off('open', onOpen),
-      };
-      managers.set(id, shared);
+      const created: SharedManager = { manager, links: 0, packetBytes: -1, dispose: () => {} };
+      created.dispose = trackPacketBytes(manager, created);
+      managers.set(id, (shared = created));
     }
     shared.links += 1;
     return [id, shared];
@@ -106,8 +153,8 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
         finish(mapConnectError(err));
       const onDisconnect = (reason: Socket.DisconnectReason) => finish(mapDisconnect(reason));
       const onAny = (event: string, data: unknown) => {
-        const bytes = shared.lastPacketBytes;
-        shared.lastPacketBytes = -1;
+        const bytes = shared.packetBytes;
+        shared.packetBytes = -1; // events replayed from socket.io's receive buffer: unknown
         handlers.onMessage(event, data, bytes);
       };
 
