@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
+import { COMPONENT_EXTERNALS, COMPONENTS, svelteBuildOptions } from './svelte-bundle.js';
 import type { Row } from './table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,9 +19,25 @@ export const BUNDLES: Record<string, string> = {
   'reconnecting-websocket': `export { default } from 'reconnecting-websocket';`,
 };
 
-/** Minified ESM browser bundle of `source`; returns min and min+gzip bytes and the inputs. */
-export async function measure(source: string) {
+/**
+ * `@wirekit/ui` components as an app imports them (tree-shaken from the package entry),
+ * Svelte-compiled in production mode, component CSS injected; svelte and core external.
+ */
+export const COMPONENT_BUNDLES: Record<string, string> = {
+  ...Object.fromEntries(
+    COMPONENTS.map((name) => [`@wirekit/ui ${name}`, `export { ${name} } from '@wirekit/ui';`]),
+  ),
+  '@wirekit/ui all three': `export { ${COMPONENTS.join(', ')} } from '@wirekit/ui';`,
+};
+
+/**
+ * Minified ESM browser bundle of `source`; returns min and min+gzip bytes of every output
+ * (JS, and CSS when some is emitted, each gzipped on its own as a server sends them) and the
+ * inputs. `options` adds to the shared settings (plugins, conditions, externals for components).
+ */
+export async function measure(source: string, options: BuildOptions = {}) {
   const result = await build({
+    ...options,
     stdin: { contents: source, resolveDir: root, loader: 'js' },
     bundle: true,
     minify: true,
@@ -28,14 +45,25 @@ export async function measure(source: string) {
     platform: 'browser',
     target: 'es2022',
     write: false,
+    outdir: `${root}dist/bundle-measure`,
     metafile: true,
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.contents;
-  const inputs = Object.entries(result.metafile.outputs)[0]![1].inputs;
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, inputs };
+  let min = 0;
+  let gzip = 0;
+  for (const file of result.outputFiles) {
+    min += file.contents.length;
+    gzip += gzipSync(file.contents, { level: 9 }).length;
+  }
+  const inputs = Object.assign({}, ...Object.values(result.metafile.outputs).map((o) => o.inputs));
+  return { min, gzip, inputs: inputs as Record<string, { bytesInOutput: number }> };
+}
+
+/** {@link measure} of a `@wirekit/ui` entry: Svelte compiler, svelte and core left out. */
+export function measureComponent(source: string) {
+  return measure(source, { ...svelteBuildOptions(), external: COMPONENT_EXTERNALS });
 }
 
 /** Bundle sizes of wirekit's core per transport vs the usual client libraries. */
@@ -56,12 +84,29 @@ export async function bundleSuite(): Promise<Row[]> {
         : {}),
     });
   }
+  const components =
+    'component bundle size (Svelte prod compile, CSS injected, svelte + core excluded, gzip -9)';
+  for (const [name, source] of Object.entries(COMPONENT_BUNDLES)) {
+    const { min, gzip } = await measureComponent(source);
+    // No baseline: a naive component without the same features would not be a fair figure.
+    rows.push({
+      suite: components,
+      name,
+      value: gzip,
+      unit: 'B',
+      better: 'lower',
+      note: `${(min / 1024).toFixed(1)} KB min`,
+    });
+  }
   return rows;
 }
 
 /** The heaviest inputs of a bundle (what pulls weight). */
 export async function heaviest(name: string, top = 8): Promise<[string, number][]> {
-  const { inputs } = await measure(BUNDLES[name]!);
+  const { inputs } =
+    name in COMPONENT_BUNDLES
+      ? await measureComponent(COMPONENT_BUNDLES[name]!)
+      : await measure(BUNDLES[name]!);
   return Object.entries(inputs)
     .map(
       ([file, info]) =>

@@ -296,6 +296,23 @@ describe('NotificationBell over the memory transport', () => {
     expect(screen.getByRole('dialog', { name: '通知' })).toHaveTextContent('すべて既読にする');
   });
 
+  it('takes its labels from the setLabels context; its own labels prop still wins', async () => {
+    await wk.notify({ title: 'こんにちは' });
+    const context = new Map([[Symbol.for('wirekit.ui.labels'), ja]]);
+    render(NotificationBell, { props: { pool: wk.pool }, context });
+    const button = await screen.findByRole('button', { name: '通知、未読 1 件' });
+    await fireEvent.click(button);
+    expect(screen.getByRole('dialog', { name: '通知' })).toHaveTextContent('すべて既読にする');
+    cleanup();
+
+    render(NotificationBell, {
+      props: { pool: wk.pool, labels: { markAllRead: 'Tout lire' } },
+      context,
+    });
+    await fireEvent.click(await screen.findByRole('button', { name: '通知、未読 1 件' }));
+    expect(screen.getByRole('dialog', { name: '通知' })).toHaveTextContent('Tout lire');
+  });
+
   it('passes rest props and data-state to the root and binds ref', async () => {
     render(NotificationBell, {
       pool: wk.pool,

@@ -22,6 +22,20 @@ export function getLabels(): WirekitLabels {
   return hasContext(KEY) ? getContext<WirekitLabels>(KEY) : en;
 }
 
+/**
+ * One component's labels from context, else `defaults` (that component's English set).
+ * Components use this rather than `getLabels()[component]` so a bundle carries only its own
+ * component's default labels, not every component's English set.
+ *
+ * @internal
+ */
+export function contextLabels<C extends keyof WirekitLabels>(
+  component: C,
+  defaults: WirekitLabels[C],
+): WirekitLabels[C] {
+  return hasContext(KEY) ? getContext<WirekitLabels>(KEY)[component] : defaults;
+}
+
 /** Merges a component's `labels` prop over its defaults; `undefined` entries are ignored. */
 export function mergeLabels<T extends object>(defaults: T, override: Partial<T> | undefined): T {
   if (!override) return defaults;
