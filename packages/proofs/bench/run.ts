@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleSuite } from './bundle.js';
+import { chatPanelSuite, notificationBellSuite } from './browser/ui.js';
 import { nodeTransportSuites } from './node-transport.js';
 import { fanoutSuite, loadSuite } from './server-suites.js';
 import { printTable, type Row } from './table.js';
@@ -27,7 +28,10 @@ const nodeSuites: Record<string, Suite> = {
 };
 
 /** Chromium suites go here (same Row shape); see the module comment. */
-const browserSuites: Record<string, Suite> = {};
+const browserSuites: Record<string, Suite> = {
+  chatpanel: chatPanelSuite,
+  bell: notificationBellSuite,
+};
 
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const rows: Row[] = [];
