@@ -12,7 +12,7 @@ import {
   type NotifyUnreadEvent,
   type UnreadResult,
 } from '@wirekit/core/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   flush,
   next,
@@ -31,6 +31,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
 });
+
+/** `count:ids` of a presence update, ids sorted (`count` alone without a list). */
+function view(event: ChatPresenceEvent): string {
+  if ('action' in event) return `${event.user.id}:${event.action}`;
+  const ids = event.members?.map((m) => m.id).sort();
+  return ids ? `${event.count}:${ids.join(',')}` : String(event.count);
+}
 
 async function joined(user: string, room = 'lobby') {
   const socket = await server.connect(user);
@@ -188,7 +195,7 @@ describe('chat', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid' } });
   });
 
-  it('sends typing and presence to others but not the sender', async () => {
+  it('sends typing to others but not the sender, presence as room updates', async () => {
     const alice = await joined('alice');
     const bob = await server.connect('bob');
     const aliceTyping = record<ChatTypingEvent>(alice.socket, 'chat:typing');
@@ -196,11 +203,15 @@ describe('chat', () => {
     const bobPresence = record<ChatPresenceEvent>(bob, 'chat:presence');
 
     const joinSeen = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
-    ok(await request(bob, 'chat:join', { room: 'lobby' }));
+    const bobJoin = ok(await request<ChatJoinResult>(bob, 'chat:join', { room: 'lobby' }));
+    expect(bobJoin.memberCount).toBe(2);
     expect(await joinSeen).toEqual({
       room: 'lobby',
-      user: { id: 'bob', name: 'Bob' },
-      action: 'join',
+      count: 2,
+      members: [
+        { id: 'alice', name: 'Alice' },
+        { id: 'bob', name: 'Bob' },
+      ],
     });
 
     const typingSeen = next<ChatTypingEvent>(bob, 'chat:typing');
@@ -213,39 +224,69 @@ describe('chat', () => {
 
     const leaveSeen = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
     ok(await request(bob, 'chat:leave', { room: 'lobby' }));
-    expect((await leaveSeen).action).toBe('leave');
+    expect(view(await leaveSeen)).toBe('1:alice');
 
-    const disconnectSeen = next<ChatPresenceEvent>(bob, 'chat:presence');
     ok(await request(bob, 'chat:join', { room: 'lobby' }));
+    // Bob's own join update arrived before his ack; the next one is alice's departure.
+    const disconnectSeen = next<ChatPresenceEvent>(bob, 'chat:presence');
     alice.socket.disconnect();
     expect(await disconnectSeen).toEqual({
       room: 'lobby',
-      user: { id: 'alice', name: 'Alice' },
-      action: 'leave',
+      count: 1,
+      members: [{ id: 'bob', name: 'Bob' }],
     });
 
     await flush(bob);
     expect(aliceTyping).toEqual([]);
-    expect(alicePresence.map((p) => `${p.user.id}:${p.action}`)).toEqual([
-      'bob:join',
-      'bob:leave',
-      'bob:join',
-    ]);
-    expect(bobPresence.map((p) => `${p.user.id}:${p.action}`)).toEqual(['alice:leave']);
+    expect(alicePresence.map(view)).toEqual(['2:alice,bob', '1:alice', '2:alice,bob']);
+    // Bob is in the room when his own join goes out: he gets it too (before his ack).
+    expect(bobPresence.map(view)).toEqual(['2:alice,bob', '2:alice,bob', '1:bob']);
   });
 
   it('keeps presence per user across several tabs', async () => {
     const alice = await joined('alice');
     const bobTab1 = await joined('bob');
+    // Everything sent to alice so far (bob's join) has arrived before we start recording.
+    await flush(alice.socket);
     const presence = record<ChatPresenceEvent>(alice.socket, 'chat:presence');
     const bobTab2 = await joined('bob');
     expect(bobTab2.ack.members.map((m) => m.id).sort()).toEqual(['alice', 'bob']);
     bobTab2.socket.disconnect();
-    // Let the server process the disconnect, then check nothing was announced.
     const leave = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
     bobTab1.socket.disconnect();
-    expect((await leave).action).toBe('leave');
-    expect(presence.map((p) => `${p.user.id}:${p.action}`)).toEqual(['bob:leave']);
+    expect(view(await leave)).toBe('1:alice');
+    // The second tab's join and leave announced nothing.
+    expect(presence.map(view)).toEqual(['1:alice']);
+  });
+
+  it('answers joins with counts only in a room over presenceListLimit', async () => {
+    await server.close();
+    server = await startServer({ presenceListLimit: 2 });
+    const alice = await joined('alice');
+    const bob = await joined('bob');
+    expect(bob.ack.members.map((m) => m.id).sort()).toEqual(['alice', 'bob']);
+    const update = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    const carol = await joined('carol');
+    expect(carol.ack.members).toEqual([]);
+    expect(carol.ack.memberCount).toBe(3);
+    expect(await update).toEqual({ room: 'lobby', count: 3 });
+    const back = next<ChatPresenceEvent>(alice.socket, 'chat:presence');
+    carol.socket.disconnect();
+    expect(view(await back)).toBe('2:alice,bob');
+  });
+
+  it('clears pending presence windows on close', async () => {
+    await server.close();
+    server = await startServer({ presenceBatchMs: 60_000 });
+    const alice = await server.connect('alice');
+    const join = request(alice, 'chat:join', { room: 'lobby' });
+    await vi.waitFor(() => expect(server.wirekit.chat.presence.pending).toBe(1));
+    const closing = server.wirekit.close();
+    expect(server.wirekit.chat.presence.pending).toBe(0);
+    await closing;
+    // The socket went with the server; no 60 s timer is left behind.
+    await expect(join).rejects.toThrow();
+    expect(server.wirekit.chat.presence.flushes).toBe(0);
   });
 
   it('edits and deletes own messages only', async () => {

@@ -86,6 +86,20 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
   joinHistory?: number;
   /** How long a (user, client id) pair is remembered for dedupe. @default 86_400_000 */
   dedupeTtlMs?: number;
+  /**
+   * Presence changes of a room within this window (ms) go out as one `chat:presence`
+   * `{ room, count, members? }`, and the joins in it share one listing of the room (their
+   * acks wait for it). 1,000 users joining one room at once then cost about one broadcast per
+   * window instead of one per join (n² messages).
+   * @default 50
+   */
+  presenceBatchMs?: number;
+  /**
+   * Rooms with more users than this get counts only: `chat:presence` carries `count` and no
+   * `members`, and the join ack an empty `members` with `memberCount`.
+   * @default 100
+   */
+  presenceListLimit?: number;
   /** Called with unexpected errors (store failures, bugs). @default console.error */
   onError?: (error: unknown, context: { event: string; userId?: string }) => void;
   /** Clock, for tests. @default Date.now */
@@ -115,6 +129,8 @@ export interface WirekitHealth {
     refused: Partial<Record<ErrorCode, number>>;
     /** Error acks sent, by code. */
     errors: Partial<Record<ErrorCode, number>>;
+    /** `chat:presence` broadcasts (one per room and window with a change). */
+    presenceBroadcasts: number;
   };
   /** Process memory, where `process` exists. */
   memory?: { rss: number; heapUsed: number; heapTotal: number };
@@ -234,6 +250,11 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       : {}),
     ...(options.joinHistory !== undefined ? { joinHistory: options.joinHistory } : {}),
     ...(options.dedupeTtlMs !== undefined ? { dedupeTtlMs: options.dedupeTtlMs } : {}),
+    ...(options.presenceBatchMs !== undefined ? { presenceBatchMs: options.presenceBatchMs } : {}),
+    ...(options.presenceListLimit !== undefined
+      ? { presenceListLimit: options.presenceListLimit }
+      : {}),
+    onError: (error, context) => onError(error, context),
   });
   const notifications = new NotificationService({ store, hub, now });
 
@@ -453,6 +474,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
           notifications: notifications.delivered,
           refused: { ...refused },
           errors: { ...errors },
+          presenceBroadcasts: chat.presence.broadcasts,
         },
       };
       if (typeof process !== 'undefined' && typeof process.memoryUsage === 'function') {
@@ -469,6 +491,8 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
         if (sessions.has(socket.id)) socket.disconnect(true);
       }
       sessions.clear();
+      // Pending presence windows die with the server: no timer outlives close().
+      chat.close();
       if (ownsStore) await store.close();
     },
   };

@@ -10,6 +10,7 @@ export { attachWirekit } from './attach.js';
 export type { AuthContext, WirekitHealth, WirekitOptions, WirekitServer } from './attach.js';
 export { ChatService } from './services/chat.js';
 export type { ChatServiceOptions } from './services/chat.js';
+export type { PresenceSnapshot } from './services/presence.js';
 export { NotificationService } from './services/notifications.js';
 export type { NotificationServiceOptions, NotifyTarget } from './services/notifications.js';
 export { TokenBucket } from './services/token-bucket.js';

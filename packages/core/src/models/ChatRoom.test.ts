@@ -228,6 +228,51 @@ describe('ChatRoom', () => {
     expect(room.getSnapshot().typing).toEqual([]); // a leaver stops typing
   });
 
+  it('counts members from the ack and one-user presence events (older servers)', async () => {
+    const { fake, room } = await started();
+    expect(room.getSnapshot().memberCount).toBe(2); // no memberCount in the ack: the list's size
+    fake.emit('chat:presence', { room: 'lobby', user: { id: 'new' }, action: 'join' });
+    await flush();
+    expect(room.getSnapshot().memberCount).toBe(3);
+  });
+
+  it('replaces members with a coalesced presence update, latest wins', async () => {
+    const { fake, room } = await started();
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true });
+    fake.emit('chat:presence', {
+      room: 'lobby',
+      count: 3,
+      members: [ME, { id: 'a' }, { id: 'b', name: 'B' }],
+    });
+    fake.emit('chat:presence', { room: 'elsewhere', count: 9, members: [{ id: 'x' }] });
+    await flush();
+    let s = room.getSnapshot();
+    expect(s.members.map((m) => m.id)).toEqual(['me', 'a', 'b']);
+    expect(s.memberCount).toBe(3);
+    expect(s.typing).toEqual([]); // `other` is gone: its indicator too
+    // A room over the server's list limit: a count and no list.
+    fake.emit('chat:presence', { room: 'lobby', count: 1200 });
+    await flush();
+    s = room.getSnapshot();
+    expect(s.members).toEqual([]);
+    expect(s.memberCount).toBe(1200);
+    // Back under the limit: the full list again.
+    fake.emit('chat:presence', { room: 'lobby', count: 2, members: [ME, OTHER] });
+    await flush();
+    expect(room.getSnapshot().members.map((m) => m.id)).toEqual(['me', 'other']);
+    expect(room.getSnapshot().memberCount).toBe(2);
+  });
+
+  it('drops a malformed presence update', async () => {
+    const { fake, room } = await started();
+    const before = room.getSnapshot();
+    fake.emit('chat:presence', { room: 'lobby', count: -3, members: [{ id: 'x' }] });
+    fake.emit('chat:presence', { room: 'lobby', members: [{ id: 'x' }] });
+    await flush();
+    expect(room.getSnapshot().members).toBe(before.members);
+    expect(room.getSnapshot().memberCount).toBe(2);
+  });
+
   it('keeps at most maxMessages and can load the trimmed ones again', async () => {
     const { fake, room } = await started({ maxMessages: 10, pageSize: 5 });
     for (let seq = 1; seq <= 25; seq++) fake.messages.push(message(seq));

@@ -51,8 +51,13 @@ export interface ChatRoomSnapshot {
   readonly loadingOlder: boolean;
   /** Other users typing right now. */
   readonly typing: readonly UserRef[];
-  /** Users in the room (present in at least one session). */
+  /**
+   * Users in the room (present in at least one session). Empty when the room has more users
+   * than the server lists (its `presenceListLimit`); `memberCount` still counts them.
+   */
   readonly members: readonly UserRef[];
+  /** Distinct users in the room, as of the last join ack or presence update. */
+  readonly memberCount: number;
 }
 
 export interface ChatRoomOptions {
@@ -125,6 +130,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   #everJoined = false;
   readonly #typing = new Map<string, { user: UserRef; cancel: () => void }>();
   readonly #members = new Map<string, UserRef>();
+  /** From the server; `null` until it sends one (older servers): then the list's size. */
+  #memberCount: number | null = null;
   #typingList: readonly UserRef[] | undefined;
   #memberList: readonly UserRef[] | undefined;
   #lastTypingSent = 0;
@@ -173,6 +180,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       loadingOlder: this.#loadingOlder,
       typing: this.#typingList,
       members: this.#memberList,
+      memberCount: this.#memberCount ?? this.#members.size,
     });
   }
 
@@ -414,7 +422,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       this.changed(false);
       return;
     }
-    const { messages, nextCursor, members } = res.value;
+    const { messages, nextCursor, members, memberCount } = res.value;
     const newest = this.#lastSent()?.seq ?? 0;
     const rejoin = this.#everJoined && this.#sentCount() > 0;
     for (const message of messages) this.#upsert(message);
@@ -426,9 +434,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       const filled = await this.#catchUp(epoch, nextCursor, newest);
       if (!filled) return;
     }
-    this.#members.clear();
-    for (const member of members) this.#members.set(member.id, member);
-    this.#memberList = undefined;
+    this.#setMembers(members, memberCount ?? null);
     this.#everJoined = true;
     this.#joined = true;
     this.#status = 'joined';
@@ -611,13 +617,30 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   }
 
   #presence(event: Payload<'chat:presence'>): void {
-    if (event.action === 'join') this.#members.set(event.user.id, event.user);
-    else {
-      this.#members.delete(event.user.id);
-      this.#stopTypingOf(event.user.id);
+    if ('action' in event) {
+      // One user at a time (servers without coalesced presence).
+      if (event.action === 'join') this.#members.set(event.user.id, event.user);
+      else {
+        this.#members.delete(event.user.id);
+        this.#stopTypingOf(event.user.id);
+      }
+      if (this.#memberCount !== null) this.#memberCount = this.#members.size;
+      this.#memberList = undefined;
+    } else {
+      // The whole room after a window of changes: replace, never merge (latest wins).
+      this.#setMembers(event.members ?? [], event.count);
+      for (const userId of [...this.#typing.keys()]) {
+        if (event.members && !this.#members.has(userId)) this.#stopTypingOf(userId);
+      }
     }
-    this.#memberList = undefined;
     this.changed(false);
+  }
+
+  #setMembers(members: readonly UserRef[], count: number | null): void {
+    this.#members.clear();
+    for (const member of members) this.#members.set(member.id, member);
+    this.#memberCount = count;
+    this.#memberList = undefined;
   }
 
   #learnSelf(user: UserRef): void {

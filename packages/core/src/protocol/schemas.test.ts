@@ -152,8 +152,18 @@ const serverCases: Record<ServerEvent, { valid: unknown[]; invalid: unknown[] }>
     invalid: [{ room: 'lobby', typing: true }],
   },
   'chat:presence': {
-    valid: [{ room: 'lobby', user: { id: 'a', name: 'A' }, action: 'join' }],
-    invalid: [{ room: 'lobby', user: { id: 'a' }, action: 'away' }],
+    valid: [
+      { room: 'lobby', user: { id: 'a', name: 'A' }, action: 'join' },
+      { room: 'lobby', count: 2, members: [{ id: 'a' }, { id: 'b', name: 'B' }] },
+      { room: 'lobby', count: 5000 },
+    ],
+    invalid: [
+      { room: 'lobby', user: { id: 'a' }, action: 'away' },
+      { room: 'lobby', count: -1 },
+      { room: 'lobby', count: 1.5, members: [] },
+      { room: 'lobby', members: [{ id: 'a' }] },
+      { room: 'lobby', count: 1, members: [{}] },
+    ],
   },
   'notify:new': {
     valid: [

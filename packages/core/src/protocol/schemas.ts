@@ -95,6 +95,8 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
 
   const emptyObject = v.optional(v.object({}), {});
   const unread = v.pipe(v.number(), v.integer(), v.minValue(0));
+  /** Distinct users in a room. */
+  const memberCount = v.pipe(v.number(), v.integer(), v.minValue(0));
 
   const client = {
     'wk:ping': v.optional(v.unknown()),
@@ -130,7 +132,13 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
     'chat:edited': chatMessage,
     'chat:deleted': v.object({ room, id, deletedAt: timestamp }),
     'chat:typing': v.object({ room, user, typing: v.boolean() }),
-    'chat:presence': v.object({ room, user, action: v.picklist(['join', 'leave']) }),
+    'chat:presence': v.union([
+      // One user joined or left (servers before coalesced presence).
+      v.object({ room, user, action: v.picklist(['join', 'leave']) }),
+      // Coalesced: the room after a window of changes. `members` is the full list of users
+      // when the room has at most the server's list limit, else absent (count only).
+      v.object({ room, count: memberCount, members: v.optional(v.array(user)) }),
+    ]),
     'notify:new': v.object({ notification, unread }),
     'notify:unread': v.object({
       unread,
@@ -143,7 +151,13 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
   const page = { messages: v.array(chatMessage), nextCursor: v.nullable(cursor) };
   const results = {
     'wk:ping': v.object({ t: timestamp }),
-    'chat:join': v.object({ room, ...page, members: v.array(user) }),
+    'chat:join': v.object({
+      room,
+      ...page,
+      // Empty when the room is over the server's list limit; `memberCount` still counts.
+      members: v.array(user),
+      memberCount: v.optional(memberCount),
+    }),
     'chat:leave': v.object({ room }),
     'chat:send': v.object({ message: chatMessage, duplicate: v.boolean() }),
     'chat:edit': v.object({ message: chatMessage }),

@@ -82,6 +82,11 @@ export type UnreadResult = ClientResults['notify:read'];
 export type HelloEvent = ServerPayloads['wk:hello'];
 export type ChatDeletedEvent = ServerPayloads['chat:deleted'];
 export type ChatTypingEvent = ServerPayloads['chat:typing'];
+/**
+ * A presence change: one user (`{ room, user, action }`, servers without coalescing) or the
+ * room after a window of changes (`{ room, count, members? }`; `members` absent in rooms over
+ * the server's list limit).
+ */
 export type ChatPresenceEvent = ServerPayloads['chat:presence'];
 export type NotifyNewEvent = ServerPayloads['notify:new'];
 export type NotifyUnreadEvent = ServerPayloads['notify:unread'];

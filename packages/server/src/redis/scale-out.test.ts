@@ -9,7 +9,15 @@ import type {
 } from '@wirekit/core/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { next, ok, request, startServer, type TestServer } from '../test-utils/harness.js';
+import {
+  USERS,
+  next,
+  ok,
+  record,
+  request,
+  startServer,
+  type TestServer,
+} from '../test-utils/harness.js';
 import { RedisStore } from './store.js';
 
 const clients: Redis[] = [];
@@ -26,7 +34,12 @@ async function node(prefix: string): Promise<TestServer> {
   const pub = redis();
   const sub = pub.duplicate();
   clients.push(sub);
-  return startServer({ store: new RedisStore({ client: redis(), prefix }) }, {}, (io) => {
+  const authenticate = (token: string) => {
+    const id = token.startsWith('token-') ? token.slice(6) : '';
+    return id ? (USERS[id] ?? { id }) : null;
+  };
+  const store = new RedisStore({ client: redis(), prefix });
+  return startServer({ store, authenticate }, {}, (io) => {
     io.adapter(createAdapter(pub, sub, { key: `${prefix}io` }));
   });
 }
@@ -59,9 +72,26 @@ describe('two servers with the Redis adapter and store', () => {
     const presence = next<ChatPresenceEvent>(alice, 'chat:presence');
     const joined = ok(await request<ChatJoinResult>(bob, 'chat:join', { room: 'lobby' }));
     expect(joined.members.map((m) => m.id).sort()).toEqual(['alice', 'bob']);
-    expect(await presence).toMatchObject({ user: { id: 'bob' }, action: 'join' });
+    expect(await presence).toEqual({
+      room: 'lobby',
+      count: 2,
+      members: expect.arrayContaining([
+        { id: 'alice', name: 'Alice' },
+        { id: 'bob', name: 'Bob' },
+      ]) as unknown,
+    });
+    // A leave on one server reaches the other.
+    const left = next<ChatPresenceEvent>(alice, 'chat:presence');
+    bob.disconnect();
+    expect(await left).toEqual({
+      room: 'lobby',
+      count: 1,
+      members: [{ id: 'alice', name: 'Alice' }],
+    });
+    const bobAgain = await b.connect('bob');
+    ok(await request(bobAgain, 'chat:join', { room: 'lobby' }));
 
-    const atBob = next<ChatMessage>(bob, 'chat:message');
+    const atBob = next<ChatMessage>(bobAgain, 'chat:message');
     const sent = ok(
       await request<ChatSendResult>(
         alice,
@@ -74,7 +104,7 @@ describe('two servers with the Redis adapter and store', () => {
 
     const atAlice = next<ChatMessage>(alice, 'chat:message');
     const back = ok(
-      await request<ChatSendResult>(bob, 'chat:send', { room: 'lobby', text: 'and back' }),
+      await request<ChatSendResult>(bobAgain, 'chat:send', { room: 'lobby', text: 'and back' }),
     );
     expect(await atAlice).toEqual(back.message);
     expect(back.message.seq).toBe(2);
@@ -89,8 +119,38 @@ describe('two servers with the Redis adapter and store', () => {
       ),
     );
     expect(resent.duplicate).toBe(true);
-    const history = ok(await request<ChatJoinResult>(bob, 'chat:history', { room: 'lobby' }));
+    const history = ok(await request<ChatJoinResult>(bobAgain, 'chat:history', { room: 'lobby' }));
     expect(history.messages.map((m) => m.text)).toEqual(['across', 'and back']);
+  });
+
+  it('coalesce a join storm split across servers and agree on the room', async () => {
+    const [a, b] = await pair();
+    const n = 60;
+    const sockets = await Promise.all(
+      Array.from({ length: n }, (_, i) => (i % 2 ? b : a).connect(`u${i}`)),
+    );
+    const seen = sockets.map((socket) => record<ChatPresenceEvent>(socket, 'chat:presence'));
+    const acks = (
+      await Promise.all(
+        sockets.map((socket) => request<ChatJoinResult>(socket, 'chat:join', { room: 'storm' })),
+      )
+    ).map(ok);
+    expect(acks.every((ack) => (ack.memberCount ?? 0) > 0)).toBe(true);
+    // Each server lists the whole room through the adapter: everyone ends with all n users.
+    await expect
+      .poll(() =>
+        seen.map((events) => {
+          const last = events.at(-1);
+          return last && 'count' in last ? `${last.count}:${last.members?.length}` : '';
+        }),
+      )
+      .toEqual(Array.from({ length: n }, () => `${n}:${n}`));
+    const perClient = Math.max(...seen.map((events) => events.length));
+    expect(perClient).toBeLessThan(n / 4);
+    const broadcasts =
+      a.wirekit.health().counters.presenceBroadcasts +
+      b.wirekit.health().counters.presenceBroadcasts;
+    expect(broadcasts).toBeLessThan(n / 4);
   });
 
   it('deliver notifications to a user on another server, and to all', async () => {

@@ -1,5 +1,5 @@
 import type { ChatTypingEvent } from '@wirekit/core/protocol';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../store/memory.js';
 import { ChatService } from './chat.js';
 import type { EmitOptions } from './hub.js';
@@ -50,6 +50,9 @@ describe('ChatService (transport-independent)', () => {
     await chat.join(bob, { room: 'lobby' });
     hub.sent.length = 0;
   });
+  afterEach(() => {
+    chat.close();
+  });
 
   const typingEvents = () =>
     hub.sent
@@ -83,7 +86,23 @@ describe('ChatService (transport-independent)', () => {
     chat.typing(alice, { room: 'lobby', typing: true });
     await chat.leave(alice, { room: 'lobby' });
     expect(typingEvents()).toEqual([true, false]);
-    expect(hub.sent.at(-1)).toMatchObject({ event: 'chat:presence', payload: { action: 'leave' } });
+    await vi.waitFor(() =>
+      expect(hub.sent.at(-1)).toMatchObject({
+        event: 'chat:presence',
+        payload: { room: 'lobby', count: 1, members: [{ id: 'bob' }] },
+      }),
+    );
+  });
+
+  it('answers a join still waiting for its presence window unavailable on close', async () => {
+    const slow = new ChatService({ store: new MemoryStore(), hub, presenceBatchMs: 60_000 });
+    const carol = createSession('s9', { id: 'carol' });
+    hub.add(carol, () => {});
+    const join = slow.join(carol, { room: 'lobby' });
+    await vi.waitFor(() => expect(slow.presence.pending).toBe(1));
+    slow.close();
+    expect(await join).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(slow.presence.pending).toBe(0);
   });
 
   it('refuses typing in a room not joined', () => {
@@ -106,6 +125,7 @@ describe('ChatService (transport-independent)', () => {
     await mod.join(bob, { room: 'r' });
     await mod.join(moderator, { room: 'r' });
     const sent = await mod.send(bob, { room: 'r', text: 'spam' });
+    mod.close();
     if (!sent.ok) throw new Error('send failed');
     expect((await mod.delete(moderator, { room: 'r', id: sent.message.id })).ok).toBe(true);
   });

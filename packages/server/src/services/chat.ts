@@ -22,6 +22,7 @@ import {
 import { createId } from '../ids.js';
 import { parseCursor, type WirekitStore } from '../store/types.js';
 import { roomChannel, userChannel, type Hub } from './hub.js';
+import { PresenceBatcher, PresenceClosedError } from './presence.js';
 import type { Session, WirekitUser } from './session.js';
 
 /** Options of {@link ChatService}. */
@@ -47,6 +48,21 @@ export interface ChatServiceOptions<U extends WirekitUser = WirekitUser> {
    * @default 86_400_000
    */
   dedupeTtlMs?: number;
+  /**
+   * Presence changes of one room within this window go out as one `chat:presence`
+   * `{ room, count, members? }`, and joins in it share one listing of the room (their ack
+   * waits for it), so n users joining at once cost O(n / window) broadcasts, not n².
+   * @default 50
+   */
+  presenceBatchMs?: number;
+  /**
+   * Rooms with more users than this get counts only: presence updates carry `count` and no
+   * `members`, and join acks an empty `members` with `memberCount`.
+   * @default 100
+   */
+  presenceListLimit?: number;
+  /** Called with unexpected errors outside a request (a failed presence flush). */
+  onError?: (error: unknown, context: { event: string }) => void;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }
@@ -65,6 +81,7 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
   readonly #joinHistory: number;
   readonly #dedupeTtl: number;
   readonly #now: () => number;
+  readonly #presence: PresenceBatcher;
   /** Messages stored by this process (health). */
   messages = 0;
 
@@ -77,6 +94,24 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
     this.#joinHistory = options.joinHistory ?? DEFAULT_PAGE_SIZE;
     this.#dedupeTtl = options.dedupeTtlMs ?? 86_400_000;
     this.#now = options.now ?? Date.now;
+    const onError = options.onError;
+    this.#presence = new PresenceBatcher({
+      hub: this.#hub,
+      ...(options.presenceBatchMs !== undefined ? { windowMs: options.presenceBatchMs } : {}),
+      ...(options.presenceListLimit !== undefined ? { listLimit: options.presenceListLimit } : {}),
+      ...(onError ? { onError: (error: unknown) => onError(error, { event: 'presence' }) } : {}),
+    });
+  }
+
+  /** Presence broadcasts sent and room listings done by this process (health, benches). */
+  get presence(): { broadcasts: number; flushes: number; pending: number } {
+    const p = this.#presence;
+    return { broadcasts: p.broadcasts, flushes: p.flushes, pending: p.pending };
+  }
+
+  /** Stops presence: clears its timers and answers waiting joins `unavailable`. */
+  close(): void {
+    this.#presence.close();
   }
 
   async join(session: Session<U>, payload: ChatJoinPayload): Promise<Ack<ChatJoinResult>> {
@@ -84,17 +119,31 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
     if (!(await this.#authorize(session.user, room))) {
       return ackError('forbidden', `not allowed to join room ${room}`);
     }
-    const channel = roomChannel(room);
-    const before = await this.#hub.sessions(channel);
-    const wasPresent = before.some((s) => s.user.id === session.user.id);
     if (!session.rooms.has(room)) {
-      await this.#hub.join(session.id, channel);
+      await this.#hub.join(session.id, roomChannel(room));
       session.rooms.add(room);
-      if (!wasPresent) this.#presence(session, room, 'join');
+      this.#presence.joined(session.id, session.ref, room);
     }
     const page = await this.#store.history(room, { limit: payload.limit ?? this.#joinHistory });
-    const members = dedupeUsers([...before.map((s) => s.user), session.ref]);
-    return ackOk({ room, messages: page.messages, nextCursor: page.nextCursor, members });
+    // Last: nothing async may run between the snapshot and the ack, so no later presence
+    // update of this process can overtake the ack's member list on the wire.
+    let snapshot;
+    try {
+      snapshot = await this.#presence.snapshot(room);
+    } catch (error) {
+      if (error instanceof PresenceClosedError) return ackError('unavailable', 'server is closing');
+      throw error;
+    }
+    // Another process may not have listed this session yet: it is a member all the same.
+    const members = snapshot.members ? dedupeUsers([...snapshot.members, session.ref]) : [];
+    const memberCount = snapshot.members ? members.length : snapshot.count;
+    return ackOk({
+      room,
+      messages: page.messages,
+      nextCursor: page.nextCursor,
+      members,
+      memberCount,
+    });
   }
 
   async leave(session: Session<U>, payload: ChatLeavePayload): Promise<Ack<{ room: string }>> {
@@ -121,19 +170,7 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
         { exceptChannel: userChannel(session.user.id), volatile: true },
       );
     }
-    const remaining = await this.#hub.sessions(channel);
-    if (!remaining.some((s) => s.user.id === session.user.id)) {
-      this.#presence(session, room, 'leave');
-    }
-  }
-
-  #presence(session: Session<U>, room: string, action: 'join' | 'leave'): void {
-    this.#hub.emit(
-      roomChannel(room),
-      ServerEvents.chatPresence,
-      { room, user: session.ref, action },
-      { exceptChannel: userChannel(session.user.id) },
-    );
+    this.#presence.left(session.id, session.ref, room);
   }
 
   #notMember(room: string) {

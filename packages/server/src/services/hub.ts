@@ -14,6 +14,8 @@ export interface EmitOptions {
 export interface HubSession {
   sessionId: string;
   user: UserRef;
+  /** The session lives on another process (cluster adapters). */
+  remote?: boolean;
 }
 
 /**

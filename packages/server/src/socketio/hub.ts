@@ -53,7 +53,9 @@ export class SocketIoHub implements Hub {
     const out: HubSession[] = [];
     for (const socket of sockets) {
       const user = userOf(socket.data);
-      if (user) out.push({ sessionId: socket.id, user });
+      if (!user) continue;
+      const remote = !this.#nsp.sockets.has(socket.id);
+      out.push(remote ? { sessionId: socket.id, user, remote } : { sessionId: socket.id, user });
     }
     return out;
   }

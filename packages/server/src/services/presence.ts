@@ -1,0 +1,243 @@
+import { ServerEvents, type UserRef } from '@wirekit/core/protocol';
+import { roomChannel, type Hub, type HubSession } from './hub.js';
+
+/** What a room looks like after a flush: the join ack and the broadcast carry it. */
+export interface PresenceSnapshot {
+  /** Distinct users in the room, on every process. */
+  count: number;
+  /** Every user in the room, or `undefined` when `count` is over the list limit. */
+  members: UserRef[] | undefined;
+}
+
+/** Options of {@link PresenceBatcher}. */
+export interface PresenceBatcherOptions {
+  hub: Hub;
+  /**
+   * How long changes of one room are collected before one `chat:presence` goes out, in ms.
+   * @default 50
+   */
+  windowMs?: number;
+  /**
+   * Rooms with more users than this get counts only (no member lists) in presence updates and
+   * join acks.
+   * @default 100
+   */
+  listLimit?: number;
+  /** Called when a flush fails (the hub could not list the room). */
+  onError?: (error: unknown, room: string) => void;
+}
+
+type Waiter = (snapshot: PresenceSnapshot | Error) => void;
+
+interface RoomBatch {
+  /** Sessions that joined in this window, by session id. */
+  joined: Map<string, UserRef>;
+  /** Sessions that left in this window (and had not joined in it). */
+  left: Map<string, UserRef>;
+  /** Joins waiting for the snapshot that includes them. */
+  waiters: Waiter[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** A flush of this room is listing it: the next one waits, so updates go out in order. */
+  flushing: boolean;
+}
+
+/** Raised to pending joins when the batcher closes. */
+export class PresenceClosedError extends Error {
+  constructor() {
+    super('presence is closed');
+    this.name = 'PresenceClosedError';
+  }
+}
+
+/**
+ * Coalesces presence per room. Joins and leaves of one room within `windowMs` become one
+ * listing of the room through the hub (cluster-wide with the Socket.IO Redis adapter) and one
+ * `chat:presence { room, count, members? }` broadcast, instead of a listing per join and a
+ * broadcast per change (n² messages when n users join at once). Joins wait for the flush and
+ * get the same snapshot in their ack.
+ *
+ * It owns its timers: `close()` clears them and fails the joins still waiting.
+ */
+export class PresenceBatcher {
+  readonly #hub: Hub;
+  readonly #windowMs: number;
+  readonly #listLimit: number;
+  readonly #onError: (error: unknown, room: string) => void;
+  readonly #rooms = new Map<string, RoomBatch>();
+  #closed = false;
+  /** `chat:presence` broadcasts sent by this process. */
+  broadcasts = 0;
+  /** Listings of a room (flushes) done by this process. */
+  flushes = 0;
+
+  constructor(options: PresenceBatcherOptions) {
+    this.#hub = options.hub;
+    this.#windowMs = Math.max(0, options.windowMs ?? 50);
+    this.#listLimit = Math.max(0, options.listLimit ?? 100);
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Rooms with a flush pending or running (0 after `close()`). */
+  get pending(): number {
+    return this.#rooms.size;
+  }
+
+  /** Records a session's join; `snapshot()` gives the room as the join ack shows it. */
+  joined(sessionId: string, user: UserRef, room: string): void {
+    const batch = this.#batch(room);
+    if (!batch) return;
+    batch.left.delete(sessionId);
+    batch.joined.set(sessionId, user);
+    this.#schedule(room, batch);
+  }
+
+  /** Records a session's leave (or disconnect) from a room. */
+  left(sessionId: string, user: UserRef, room: string): void {
+    const batch = this.#batch(room);
+    if (!batch) return;
+    // Joined and gone within one window: nobody needs to hear about it.
+    if (!batch.joined.delete(sessionId)) batch.left.set(sessionId, user);
+    this.#schedule(room, batch);
+  }
+
+  /**
+   * The room after the next flush (which includes every change recorded so far). Rejects with
+   * {@link PresenceClosedError} after `close()`, or with the hub's error.
+   */
+  snapshot(room: string): Promise<PresenceSnapshot> {
+    const batch = this.#batch(room);
+    if (!batch) return Promise.reject(new PresenceClosedError());
+    return new Promise<PresenceSnapshot>((resolve, reject) => {
+      batch.waiters.push((result) => (result instanceof Error ? reject(result) : resolve(result)));
+      this.#schedule(room, batch);
+    });
+  }
+
+  /** Clears every pending timer and fails waiting joins; later calls do nothing. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new PresenceClosedError();
+    for (const batch of this.#rooms.values()) {
+      clearTimeout(batch.timer);
+      batch.timer = undefined;
+      for (const waiter of batch.waiters.splice(0)) waiter(error);
+    }
+    this.#rooms.clear();
+  }
+
+  #batch(room: string): RoomBatch | undefined {
+    if (this.#closed) return undefined;
+    let batch = this.#rooms.get(room);
+    if (!batch) {
+      batch = {
+        joined: new Map(),
+        left: new Map(),
+        waiters: [],
+        timer: undefined,
+        flushing: false,
+      };
+      this.#rooms.set(room, batch);
+    }
+    return batch;
+  }
+
+  #schedule(room: string, batch: RoomBatch): void {
+    // A running flush reschedules when it ends; an armed timer already covers this change.
+    if (batch.timer !== undefined || batch.flushing) return;
+    batch.timer = setTimeout(() => {
+      batch.timer = undefined;
+      void this.#flush(room, batch);
+    }, this.#windowMs);
+  }
+
+  async #flush(room: string, batch: RoomBatch): Promise<void> {
+    const joined = batch.joined;
+    const left = batch.left;
+    const waiters = batch.waiters;
+    batch.joined = new Map();
+    batch.left = new Map();
+    batch.waiters = [];
+    if (joined.size === 0 && left.size === 0 && waiters.length === 0) {
+      // A tab joined and left within the window: nothing to list or tell.
+      this.#settle(room, batch);
+      return;
+    }
+    batch.flushing = true;
+    this.flushes += 1;
+    let sessions: HubSession[];
+    try {
+      sessions = await this.#hub.sessions(roomChannel(room));
+    } catch (error) {
+      if (!this.#closed) this.#onError(error, room);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const waiter of waiters) waiter(failure);
+      this.#settle(room, batch);
+      return;
+    }
+    if (this.#closed) {
+      const error = new PresenceClosedError();
+      for (const waiter of waiters) waiter(error);
+      return;
+    }
+    const byUser = new Map<string, UserRef>();
+    for (const session of sessions) {
+      if (!byUser.has(session.user.id)) byUser.set(session.user.id, session.user);
+    }
+    const count = byUser.size;
+    const snapshot: PresenceSnapshot = {
+      count,
+      members: count <= this.#listLimit ? [...byUser.values()] : undefined,
+    };
+    if (changed(sessions, joined, left)) {
+      this.broadcasts += 1;
+      this.#hub.emit(roomChannel(room), ServerEvents.chatPresence, {
+        room,
+        count,
+        ...(snapshot.members ? { members: snapshot.members } : {}),
+      });
+    }
+    for (const waiter of waiters) waiter(snapshot);
+    this.#settle(room, batch);
+  }
+
+  #settle(room: string, batch: RoomBatch): void {
+    batch.flushing = false;
+    if (this.#closed) return;
+    if (batch.joined.size > 0 || batch.left.size > 0 || batch.waiters.length > 0) {
+      this.#schedule(room, batch);
+    } else if (this.#rooms.get(room) === batch) {
+      this.#rooms.delete(room);
+    }
+  }
+}
+
+/**
+ * Did the window change who is in the room? Presence is per user: a second tab joining, or a
+ * tab joining and leaving within the window, changes nothing. A user's other session on
+ * another process may have joined in the same window there, so it counts as a change (a
+ * redundant update is harmless; a missed one is not).
+ */
+function changed(
+  sessions: HubSession[],
+  joined: Map<string, UserRef>,
+  left: Map<string, UserRef>,
+): boolean {
+  const touched = new Set<string>();
+  for (const user of joined.values()) touched.add(user.id);
+  for (const user of left.values()) touched.add(user.id);
+  if (touched.size === 0) return false;
+  const present = new Set<string>();
+  /** Users with a session in the room that was there before this window (or may have been). */
+  const before = new Set<string>();
+  for (const user of left.values()) before.add(user.id);
+  for (const session of sessions) {
+    const id = session.user.id;
+    if (!touched.has(id)) continue;
+    present.add(id);
+    if (session.remote) return true;
+    if (!joined.has(session.sessionId)) before.add(id);
+  }
+  for (const id of touched) if (present.has(id) !== before.has(id)) return true;
+  return false;
+}
