@@ -2,10 +2,11 @@ import { Connection, socketio, websocket, type WebSocketConstructor } from '@wir
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { startBenchServer } from './servers.js';
+import { interleaved, spreadNote } from './rounds.js';
 import { percentile, type Row } from './table.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const RTTS = Number(process.env.BENCH_RTTS ?? 2000);
 const now = () => performance.now();
 
@@ -40,123 +41,139 @@ function rawWs(url: string): Promise<WebSocket> {
   return new Promise((resolve) => ws.once('open', () => resolve(ws)));
 }
 
-/** Best of ROUNDS: messages per second from the request to the last message handled. */
-async function best(round: () => Promise<number>): Promise<number> {
-  let top = 0;
-  await round(); // warm-up
-  for (let i = 0; i < ROUNDS; i++) top = Math.max(top, await round());
-  return top;
+type Figures = { rate: number; cpu: number };
+
+/**
+ * One receive round: `request()` asks the server for MESSAGES ticks; `done` must be called by
+ * the handler on the last one. Rate = messages per second from the request to the last message
+ * handled; cpu = this process's CPU time per message (µs), which the server's speed and the
+ * other process on the machine affect far less than the wall-clock rate.
+ */
+function receiveRound(arm: (done: () => void) => void, request: () => void): Promise<Figures> {
+  return new Promise((resolve) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    arm(() => {
+      const wall = now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      resolve({
+        rate: (MESSAGES / wall) * 1000,
+        cpu: (cpu.user + cpu.system) / MESSAGES,
+      });
+    });
+    request();
+  });
 }
 
 /**
  * Receive throughput and acked round trips in Node: wirekit over each transport against the
  * raw client of that transport, same server, same payloads (each handler reads the payload).
- * Chromium variant: see bench/run.ts (`browserSuites`).
+ * The four receivers stay connected and run interleaved, round by round (bench/rounds.ts).
+ * Chromium variant: bench/browser/receive.ts.
  */
 export async function nodeTransportSuites(): Promise<Row[]> {
   const server = await startBenchServer();
   const rows: Row[] = [];
   let sink = 0;
   try {
-    // Raw WebSocket: JSON.parse each frame, as every client must.
     const ws = await rawWs(server.url);
-    const wsRaw = await best(
-      () =>
-        new Promise((resolve) => {
-          let got = 0;
-          const t0 = now();
-          ws.onmessage = (ev) => {
-            const frame = JSON.parse(String(ev.data)) as { d: { seq: number } };
-            sink += frame.d.seq;
-            if (++got === MESSAGES) resolve((MESSAGES / (now() - t0)) * 1000);
-          };
-          ws.send(JSON.stringify({ t: 'msg', e: 'blast', d: MESSAGES }));
-        }),
-    );
-    ws.close();
-
     const wkWs = await wirekitConnection(server.url, 'ws');
-    const wkWsRate = await best(
-      () =>
-        new Promise((resolve) => {
-          let got = 0;
-          const t0 = now();
-          const off = wkWs.on('tick', (data) => {
-            const d = data as { seq: number };
-            sink += d.seq;
-            if (++got === MESSAGES) {
-              off();
-              resolve((MESSAGES / (now() - t0)) * 1000);
-            }
-          });
-          wkWs.send('blast', MESSAGES);
-        }),
-    );
-
     const sio = await rawSocketIo(server.url);
-    const sioRate = await best(
-      () =>
-        new Promise((resolve) => {
-          let got = 0;
-          const t0 = now();
-          const onTick = (d: { seq: number }) => {
-            sink += d.seq;
-            if (++got === MESSAGES) {
-              sio.off('tick', onTick);
-              resolve((MESSAGES / (now() - t0)) * 1000);
-            }
-          };
-          sio.on('tick', onTick);
-          sio.emit('blast', MESSAGES);
-        }),
-    );
-
     const wkSio = await wirekitConnection(server.url, 'sio');
-    const wkSioRate = await best(
-      () =>
-        new Promise((resolve) => {
+
+    /** Counts ticks through a wirekit connection; the handler reads the payload. */
+    const wirekitRound = (connection: Connection) => () =>
+      receiveRound(
+        (done) => {
           let got = 0;
-          const t0 = now();
-          const off = wkSio.on('tick', (data) => {
-            const d = data as { seq: number };
-            sink += d.seq;
+          const off = connection.on('tick', (data) => {
+            sink += (data as { seq: number }).seq;
             if (++got === MESSAGES) {
               off();
-              resolve((MESSAGES / (now() - t0)) * 1000);
+              done();
             }
           });
-          wkSio.send('blast', MESSAGES);
-        }),
+        },
+        () => connection.send('blast', MESSAGES),
+      );
+
+    const results = await interleaved(
+      {
+        // Raw WebSocket: JSON.parse each frame, as every client must.
+        'raw ws': () =>
+          receiveRound(
+            (done) => {
+              let got = 0;
+              ws.onmessage = (ev) => {
+                const frame = JSON.parse(String(ev.data)) as { d: { seq: number } };
+                sink += frame.d.seq;
+                if (++got === MESSAGES) done();
+              };
+            },
+            () => ws.send(JSON.stringify({ t: 'msg', e: 'blast', d: MESSAGES })),
+          ),
+        'wirekit websocket()': wirekitRound(wkWs),
+        'raw socket.io-client': () =>
+          receiveRound(
+            (done) => {
+              let got = 0;
+              const onTick = (d: { seq: number }) => {
+                sink += d.seq;
+                if (++got === MESSAGES) {
+                  sio.off('tick', onTick);
+                  done();
+                }
+              };
+              sio.on('tick', onTick);
+            },
+            () => sio.emit('blast', MESSAGES),
+          ),
+        'wirekit socketio()': wirekitRound(wkSio),
+      },
+      { warmup: 1, rounds: ROUNDS },
     );
-    const suite = `receive throughput, Node (${MESSAGES.toLocaleString('en-US')} msgs, best of ${ROUNDS})`;
-    rows.push(
-      { suite, name: 'raw ws', value: wsRaw, unit: 'msg/s', better: 'higher' },
-      {
+
+    const suite = `receive throughput, Node (${MESSAGES.toLocaleString('en-US')} msgs, ${ROUNDS} interleaved rounds)`;
+    const cpuSuite = `receive CPU per message, Node client (${ROUNDS} interleaved rounds)`;
+    const pairs: [keyof typeof results, (keyof typeof results)?][] = [
+      ['raw ws'],
+      ['wirekit websocket()', 'raw ws'],
+      ['raw socket.io-client'],
+      ['wirekit socketio()', 'raw socket.io-client'],
+    ];
+    for (const [name, baseline] of pairs) {
+      const { rate } = results[name];
+      rows.push({
         suite,
-        name: 'wirekit websocket()',
-        value: wkWsRate,
+        name,
+        value: rate.median,
         unit: 'msg/s',
         better: 'higher',
-        baseline: 'raw ws',
-      },
-      { suite, name: 'raw socket.io-client', value: sioRate, unit: 'msg/s', better: 'higher' },
-      {
-        suite,
-        name: 'wirekit socketio()',
-        value: wkSioRate,
-        unit: 'msg/s',
-        better: 'higher',
-        baseline: 'raw socket.io-client',
-      },
-      {
-        suite,
-        name: 'wirekit socketio() vs raw ws',
-        value: wkSioRate,
-        unit: 'msg/s',
-        better: 'higher',
-        baseline: 'raw ws',
-      },
-    );
+        baseline,
+        note: spreadNote(rate),
+      });
+    }
+    rows.push({
+      suite,
+      name: 'wirekit socketio() vs raw ws',
+      value: results['wirekit socketio()'].rate.median,
+      unit: 'msg/s',
+      better: 'higher',
+      baseline: 'raw ws',
+    });
+    for (const [name, baseline] of pairs) {
+      const { cpu } = results[name];
+      rows.push({
+        suite: cpuSuite,
+        name,
+        value: cpu.median,
+        unit: 'µs',
+        better: 'lower',
+        baseline,
+        note: spreadNote(cpu),
+      });
+    }
+    ws.close();
 
     // Round trips: sequential acked sends.
     const rtt = async (send: () => Promise<unknown>) => {

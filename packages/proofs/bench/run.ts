@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleSuite } from './bundle.js';
+import { chromiumReceiveSuite } from './browser/receive.js';
 import { chatPanelSuite, notificationBellSuite } from './browser/ui.js';
 import { nodeTransportSuites } from './node-transport.js';
 import { fanoutSuite, loadSuite } from './server-suites.js';
@@ -29,6 +30,7 @@ const nodeSuites: Record<string, Suite> = {
 
 /** Chromium suites go here (same Row shape); see the module comment. */
 const browserSuites: Record<string, Suite> = {
+  'browser-receive': chromiumReceiveSuite,
   chatpanel: chatPanelSuite,
   bell: notificationBellSuite,
 };

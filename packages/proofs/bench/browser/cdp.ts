@@ -22,6 +22,8 @@ export interface CdpPage {
 }
 
 export interface CdpBrowser {
+  /** The browser process (its descendants are Chromium's renderer, GPU and network processes). */
+  readonly pid: number | undefined;
   newPage(url?: string): Promise<CdpPage>;
   close(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export async function launchChromium(): Promise<CdpBrowser> {
   const sockets = new Set<WebSocket>();
 
   return {
+    pid: child.pid,
     async newPage(url = 'about:blank') {
       const res = await fetch(`${httpBase}/json/new?${encodeURIComponent('about:blank')}`, {
         method: 'PUT',

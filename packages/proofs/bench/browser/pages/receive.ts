@@ -1,14 +1,15 @@
 /**
  * Receive throughput bench page, driven by bench/browser/receive.ts through
- * `window.benchReceive`. Four receivers of the bare bench server (fixtures/bench-server.mjs,
- * `?server=` is not needed: the suite passes the URL): the browser's WebSocket and
- * socket.io-client used raw, and wirekit's `Connection` over `websocket()` and `socketio()`.
+ * `window.benchReceive`. Four receivers of the bare bench server (fixtures/bench-server.mjs;
+ * the suite passes its URL in each call): the browser's WebSocket and socket.io-client used
+ * raw, and wirekit's `Connection` over `websocket()` and `socketio()`.
  * Every handler reads the payload, as in the Node bench (bench/node-transport.ts).
  */
 import { Connection, socketio, websocket } from '@wirekit/core';
 import { io } from 'socket.io-client';
 
-export type ReceiveKind = 'raw WebSocket' | 'wirekit websocket()' | 'raw socket.io-client' | 'wirekit socketio()';
+export type ReceiveKind =
+  'raw WebSocket' | 'wirekit websocket()' | 'raw socket.io-client' | 'wirekit socketio()';
 
 interface Receiver {
   /** Asks the server for `messages` ticks; resolves when the handler took the last one. */
