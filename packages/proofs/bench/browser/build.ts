@@ -19,11 +19,19 @@ function packageRoot(): string {
 const pagesDir = join(packageRoot(), 'bench/browser/pages/');
 const outDir = join(packageRoot(), 'dist/browser/');
 
+let built: Promise<string> | undefined;
+
 /**
  * Production build (minified, Svelte in production mode) of every `pages/*.html` bench page,
- * so browser figures measure what an app ships, not Vite's dev server.
+ * so browser figures measure what an app ships, not Vite's dev server. Built once per run,
+ * however many suites ask.
  */
-export async function buildBenchPages(): Promise<string> {
+export function buildBenchPages(): Promise<string> {
+  built ??= buildPages();
+  return built;
+}
+
+async function buildPages(): Promise<string> {
   const input = Object.fromEntries(
     readdirSync(pagesDir)
       .filter((file) => file.endsWith('.html'))
