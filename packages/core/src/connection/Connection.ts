@@ -462,14 +462,20 @@ export class Connection<
   #dispatch(event: string, data: unknown): void {
     const set = this.#handlers.get(event);
     if (!set) return;
-    for (const entry of [...set]) {
-      // A handler disposed meanwhile (by another handler, or during async validation) is skipped.
-      const call = (value: unknown) => {
-        if (set.has(entry)) this.#call(event, entry.handler, value);
-      };
-      if (entry.schema) this.#validate(event, entry.schema, data, call);
-      else call(data);
+    // The hot path (one handler, no schema) allocates nothing per message.
+    if (set.size === 1) return this.#deliver(event, set, set.values().next().value!, data);
+    for (const entry of [...set]) this.#deliver(event, set, entry, data);
+  }
+
+  #deliver(event: string, set: Set<HandlerEntry>, entry: HandlerEntry, data: unknown): void {
+    // A handler disposed meanwhile (by another handler, or during async validation) is skipped.
+    if (!entry.schema) {
+      if (set.has(entry)) this.#call(event, entry.handler, data);
+      return;
     }
+    this.#validate(event, entry.schema, data, (value) => {
+      if (set.has(entry)) this.#call(event, entry.handler, value);
+    });
   }
 
   #call(event: string, handler: Handler, data: unknown): void {
