@@ -70,6 +70,38 @@ describe('NotificationFeed', () => {
     expect(feed.timers).toBe(0);
   });
 
+  it('takes a burst of pushes at O(1) each: one list copy per snapshot, not one per push', async () => {
+    const { fake, feed } = await started();
+    const freeze = vi.spyOn(Object, 'freeze');
+    // A burst between two frames, with a repeat inside it and one of an item already listed.
+    for (let n = 3; n < 503; n++) pushNew(fake, n, n);
+    pushNew(fake, 400, 500);
+    pushNew(fake, 2, 500);
+    await flush();
+    const copied = freeze.mock.calls
+      .map(([value]) => (Array.isArray(value) ? value.length : 0))
+      .reduce((sum, length) => sum + length, 0);
+    freeze.mockRestore();
+    const ids = feed.getSnapshot().items.map((n) => n.id);
+    expect(ids).toHaveLength(502);
+    expect(ids.slice(0, 3)).toEqual(['n502', 'n501', 'n500']);
+    expect(ids.slice(-3)).toEqual(['n3', 'n2', 'n1']);
+    expect(new Set(ids).size).toBe(502);
+    // A copy of the growing list per push would be ~125,000 elements.
+    expect(copied).toBeLessThan(2000);
+    // Pushes after a read of the list still dedupe against it.
+    pushNew(fake, 502, 500);
+    pushNew(fake, 503, 501);
+    await flush();
+    expect(
+      feed
+        .getSnapshot()
+        .items.map((n) => n.id)
+        .slice(0, 2),
+    ).toEqual(['n503', 'n502']);
+    expect(feed.getSnapshot().items).toHaveLength(503);
+  });
+
   it('keeps a notification pushed while the list request is still in flight', async () => {
     const fake = createFakeServer();
     let answer!: () => void;

@@ -81,7 +81,16 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   #status: NotificationFeedSnapshot['status'] = 'idle';
   #error: WireError | WirekitError | null = null;
   #connectionState: ConnectionState;
-  #items: readonly Notification[] = Object.freeze([]);
+  /** The list as last built, newest first. Read and replace it through `#items`. */
+  #settled: readonly Notification[] = Object.freeze([]);
+  /** Ids of `#settled`, built on demand (dedupe of pushes); dropped when it is replaced. */
+  #settledIds: Set<string> | undefined;
+  /**
+   * Pushed since the list was last read, oldest first. A burst of pushes costs O(1) each and
+   * one merge per snapshot (once per frame), not a copy of the whole list per notification.
+   */
+  #fresh: Notification[] = [];
+  readonly #freshIds = new Set<string>();
   #unread = 0;
   #pushedDuringLoad: Notification[] | null = null;
   #cursor: string | null = null;
@@ -102,6 +111,30 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     this.#maxToasts = Math.max(1, options.maxToasts ?? 3);
     this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
     this.#connectionState = connection.getSnapshot().state;
+  }
+
+  /** The list, newest first, with pending pushes merged in. */
+  get #items(): readonly Notification[] {
+    if (this.#fresh.length > 0) {
+      this.#settled = Object.freeze([...this.#fresh.reverse(), ...this.#settled]);
+      if (this.#settledIds) for (const id of this.#freshIds) this.#settledIds.add(id);
+      this.#fresh = [];
+      this.#freshIds.clear();
+    }
+    return this.#settled;
+  }
+
+  set #items(items: readonly Notification[]) {
+    this.#settled = items;
+    this.#settledIds = undefined;
+    this.#fresh = [];
+    this.#freshIds.clear();
+  }
+
+  #has(id: string): boolean {
+    if (this.#freshIds.has(id)) return true;
+    this.#settledIds ??= new Set(this.#settled.map((n) => n.id));
+    return this.#settledIds.has(id);
   }
 
   protected build(): NotificationFeedSnapshot {
@@ -352,8 +385,9 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     const notification = freeze(event.notification);
     this.#unread = event.unread;
     this.#pushedDuringLoad?.unshift(notification);
-    if (!this.#items.some((n) => n.id === notification.id)) {
-      this.#items = Object.freeze([notification, ...this.#items]);
+    if (!this.#has(notification.id)) {
+      this.#fresh.push(notification);
+      this.#freshIds.add(notification.id);
       this.#toast(notification);
     }
     this.changed(false);
