@@ -1,23 +1,41 @@
 /**
- * `pnpm bench`: every figure of issue 8 that runs in Node, with its baseline measured in the
- * same run, as one table (also written to dist/results.json and dist/results.md).
+ * `pnpm bench`: every figure of issue 8, each with its baseline measured in the same run, as
+ * one table (also written to dist/results.json and dist/results.md): bundle sizes, receive
+ * throughput and acked round trips in Node and in Chromium (bare DevTools connection), server
+ * fan-out and load, ChatPanel first paint / append cost and NotificationBell renders per frame.
  *
- * Suites are plain async functions returning rows. Browser suites (Chromium receive
- * throughput over a bare DevTools connection, the ChatPanel / NotificationBell render
- * benchmarks, the UI memory run) plug into `browserSuites` below once the UI package lands;
- * they should return the same `Row` shape so the table and ratios stay one.
- *
- * BENCH_ONLY=bundle,transport,fanout,load picks suites; LOAD_SECONDS shortens the load run.
+ * Suites are plain async functions returning rows. BENCH_ONLY=bundle,transport,… picks suites
+ * by key. BENCH_QUICK=1 runs everything once with small counts (CI's smoke run: it proves the
+ * benches work, its figures mean nothing); explicit BENCH_* / FANOUT_* / LOAD_* settings win.
  */
 import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleSuite } from './bundle.js';
-import { chromiumReceiveSuite } from './browser/receive.js';
-import { chatPanelSuite, notificationBellSuite } from './browser/ui.js';
-import { nodeTransportSuites } from './node-transport.js';
-import { fanoutSuite, loadSuite } from './server-suites.js';
 import { printTable, type Row } from './table.js';
+
+if (process.env.BENCH_QUICK) {
+  const quick: Record<string, string> = {
+    BENCH_MESSAGES: '5000',
+    BENCH_ROUNDS: '2',
+    BENCH_RTTS: '200',
+    BENCH_BROWSER_MESSAGES: '5000',
+    BENCH_UI_ROUNDS: '1',
+    BENCH_UI_BLOCKS: '1',
+    BENCH_UI_SIZES: '1000,10000',
+    BENCH_BELL_SECONDS: '1',
+    FANOUT_CLIENTS: '200',
+    FANOUT_MESSAGES: '5',
+    LOAD_SECONDS: '5',
+  };
+  for (const [key, value] of Object.entries(quick)) process.env[key] ??= value;
+}
+
+// Imported after the quick defaults: suites read their settings when they load.
+const { bundleSuite } = await import('./bundle.js');
+const { chromiumReceiveSuite } = await import('./browser/receive.js');
+const { chatPanelSuite, notificationBellSuite } = await import('./browser/ui.js');
+const { nodeTransportSuites } = await import('./node-transport.js');
+const { fanoutSuite, loadSuite } = await import('./server-suites.js');
 
 type Suite = () => Promise<Row[]>;
 
@@ -28,7 +46,7 @@ const nodeSuites: Record<string, Suite> = {
   load: loadSuite,
 };
 
-/** Chromium suites go here (same Row shape); see the module comment. */
+/** Chromium suites: pages built with Vite in production mode, driven over bare CDP. */
 const browserSuites: Record<string, Suite> = {
   'browser-receive': chromiumReceiveSuite,
   chatpanel: chatPanelSuite,

@@ -114,7 +114,11 @@ export async function fanoutSuite(
 export async function loadSuite(): Promise<Row[]> {
   const seconds = Number(process.env.LOAD_SECONDS ?? 60);
   const clients = 1000;
-  const server = await ServerProcess.start({ maxConnections: clients + 100 });
+  // The same capped retention as the load proof (src/load.test.ts): growth past it is a leak.
+  const server = await ServerProcess.start({
+    maxConnections: clients + 100,
+    memoryStore: { maxHistoryPerRoom: 100, maxDedupeKeys: 1000 },
+  });
   try {
     const start = await server.health();
     const result = await runClients<LoadResult>({
