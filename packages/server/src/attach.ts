@@ -88,10 +88,10 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
   dedupeTtlMs?: number;
   /**
    * Presence changes of a room within this window (ms) go out as one `chat:presence`
-   * `{ room, count, members? }`, and the joins in it share one listing of the room (their
-   * acks wait for it). 1,000 users joining one room at once then cost about one broadcast per
-   * window instead of one per join (n² messages). `0` still coalesces what arrives in one
-   * turn of the event loop.
+   * `{ room, count, members? }`. 1,000 users joining one room at once then cost about one
+   * broadcast per window instead of one per join (n² messages). Join acks do not wait for
+   * the window: joins arriving together share the next listing of the room. `0` still
+   * coalesces what arrives in one turn of the event loop.
    * @default 50
    */
   presenceBatchMs?: number;

@@ -50,8 +50,9 @@ export interface ChatServiceOptions<U extends WirekitUser = WirekitUser> {
   dedupeTtlMs?: number;
   /**
    * Presence changes of one room within this window go out as one `chat:presence`
-   * `{ room, count, members? }`, and joins in it share one listing of the room (their ack
-   * waits for it), so n users joining at once cost O(n / window) broadcasts, not n².
+   * `{ room, count, members? }`, so n users joining at once cost O(duration / window)
+   * broadcasts, not n². Join acks do not wait for the window; joins arriving in the same
+   * turn of the event loop share one listing of the room.
    * @default 50
    */
   presenceBatchMs?: number;

@@ -65,23 +65,37 @@ describe('PresenceBatcher', () => {
     vi.useRealTimers();
   });
 
-  it('coalesces the joins of one window into one listing and one broadcast', async () => {
+  it('coalesces the joins of one window into one broadcast; acks share one listing at once', async () => {
     const snapshots: PresenceSnapshot[] = [];
     for (const id of ['a', 'b', 'c', 'd']) {
       join(id);
       void presence.snapshot('lobby').then((s) => snapshots.push(s));
     }
+    // The acks do not wait for the window: one listing on the next turn serves all four.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(hub.listings).toBe(1);
+    expect(snapshots.map(view)).toEqual(['4:a,b,c,d', '4:a,b,c,d', '4:a,b,c,d', '4:a,b,c,d']);
     await vi.advanceTimersByTimeAsync(49);
     expect(hub.presence).toEqual([]);
-    expect(snapshots).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(hub.listings).toBe(1);
+    // The window ends at 50 ms; its listing runs a turn later (Node's timers are ≥ 1 ms).
+    await vi.advanceTimersByTimeAsync(2);
+    expect(hub.listings).toBe(2);
     expect(hub.presence.map(view)).toEqual(['4:a,b,c,d']);
-    // Every join of the window gets the same snapshot in its ack.
-    expect(snapshots.map(view)).toEqual(['4:a,b,c,d', '4:a,b,c,d', '4:a,b,c,d', '4:a,b,c,d']);
     expect(presence.broadcasts).toBe(1);
     expect(presence.pending).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('answers joins one after another without waiting for the window', async () => {
+    for (const id of ['a', 'b', 'c']) {
+      join(id);
+      const snapshot = presence.snapshot('lobby');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await snapshot).toMatchObject({ count: id === 'a' ? 1 : id === 'b' ? 2 : 3 });
+    }
+    expect(hub.presence).toEqual([]); // the window (50 ms) has not ended yet
+    await vi.advanceTimersByTimeAsync(51);
+    expect(hub.presence.map(view)).toEqual(['3:a,b,c']);
   });
 
   it('sends one update per window, not per change, in a long storm', async () => {
@@ -89,7 +103,7 @@ describe('PresenceBatcher', () => {
       join(`u${i}`);
       await vi.advanceTimersByTimeAsync(1); // 200 joins over 200 ms
     }
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence.length).toBeGreaterThanOrEqual(4);
     expect(hub.presence.length).toBeLessThanOrEqual(5);
     expect(hub.listings).toBe(hub.presence.length);
@@ -97,30 +111,56 @@ describe('PresenceBatcher', () => {
     expect(hub.presence.at(-1)).toEqual({ room: 'lobby', count: 200 });
   });
 
-  it('announces nothing for a second tab, or a tab that joins and leaves in one window', async () => {
+  it('announces nothing for a second tab joining or leaving', async () => {
     join('a');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence.map(view)).toEqual(['1:a']);
     const secondTab = join('a');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     leave(secondTab);
-    await vi.advanceTimersByTimeAsync(50);
-    const brief = join('b');
-    leave(brief);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence.map(view)).toEqual(['1:a']);
     expect(hub.listings).toBe(3); // each window still listed the room (cheap) but sent nothing
+  });
+
+  it('announces a tab that joined and left within one window: someone may have listed it', async () => {
+    join('a');
+    await vi.advanceTimersByTimeAsync(51);
+    const brief = join('b');
+    const ackOfC = (join('c'), presence.snapshot('lobby'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(view(await ackOfC)).toBe('3:a,b,c'); // c's ack shows b
+    leave(brief);
+    await vi.advanceTimersByTimeAsync(51);
+    expect(hub.presence.map(view)).toEqual(['1:a', '2:a,c']);
+  });
+
+  it('corrects an ack that saw the room in between, even when the window nets to nothing', async () => {
+    join('a');
+    const b1 = join('b');
+    await vi.advanceTimersByTimeAsync(51);
+    expect(hub.presence.map(view)).toEqual(['2:a,b']);
+    // b reconnects (leave, then a new session) while a's second tab joins in between.
+    leave(b1);
+    join('a');
+    const ack = presence.snapshot('lobby');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(view(await ack)).toBe('1:a');
+    join('b');
+    await vi.advanceTimersByTimeAsync(51);
+    // Nobody came or went for good, but that ack showed b gone: the room hears it again.
+    expect(hub.presence.map(view)).toEqual(['2:a,b', '2:a,b']);
   });
 
   it('announces a leave once the user’s last session is gone', async () => {
     const a1 = join('a');
     const a2 = join('a');
     join('b');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     leave(a1);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     leave(a2);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence.map(view)).toEqual(['2:a,b', '1:b']);
   });
 
@@ -128,7 +168,7 @@ describe('PresenceBatcher', () => {
     join('a', 'one');
     join('b', 'two');
     join('c', 'two');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence).toEqual([
       { room: 'one', count: 1, members: [{ id: 'a' }] },
       { room: 'two', count: 2, members: [{ id: 'b' }, { id: 'c' }] },
@@ -138,11 +178,11 @@ describe('PresenceBatcher', () => {
   it('lists counts only above the list limit, and the full list again below it', async () => {
     const sessions = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => join(id));
     const over = presence.snapshot('lobby');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(await over).toEqual({ count: 6, members: undefined });
     leave(sessions[0] as Session);
     const under = presence.snapshot('lobby');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(view(await under)).toBe('5:b,c,d,e,f');
     expect(hub.presence.map(view)).toEqual(['6', '5:b,c,d,e,f']);
   });
@@ -151,20 +191,22 @@ describe('PresenceBatcher', () => {
     let open!: () => void;
     hub.gate = new Promise((resolve) => (open = resolve));
     join('a');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.listings).toBe(1); // listing, not answered yet
     join('b');
+    const ack = presence.snapshot('lobby');
     await vi.advanceTimersByTimeAsync(200);
-    expect(hub.listings).toBe(1); // no second flush overtakes the first
+    expect(hub.listings).toBe(1); // no second listing overtakes the first
     hub.gate = undefined;
     open();
-    await vi.advanceTimersByTimeAsync(0);
-    // The first listing ran late and already sees b: updates are full snapshots, latest wins.
-    expect(hub.presence.map(view)).toEqual(['2:a,b']);
-    await vi.advanceTimersByTimeAsync(50);
-    expect(hub.listings).toBe(2);
-    // b's own window: a redundant but harmless repeat of the same snapshot.
+    await vi.advanceTimersByTimeAsync(1);
+    // The first listing ran late and already saw b (snapshots, latest wins). b's window ended
+    // meanwhile: its listing followed the first one, and b's ack shared it.
     expect(hub.presence.map(view)).toEqual(['2:a,b', '2:a,b']);
+    expect(view(await ack)).toBe('2:a,b');
+    expect(hub.listings).toBe(2);
+    await vi.advanceTimersByTimeAsync(51);
+    expect(hub.listings).toBe(2);
     expect(presence.pending).toBe(0);
   });
 
@@ -178,7 +220,7 @@ describe('PresenceBatcher', () => {
     presence.close();
     presence = new PresenceBatcher({ hub, windowMs: 50 });
     join('a'); // a's other tab on another process may have joined in this window too
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence.map(view)).toEqual(['1:a']);
   });
 
@@ -190,12 +232,15 @@ describe('PresenceBatcher', () => {
     join('a');
     const failed = presence.snapshot('lobby');
     const caught = failed.catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(0);
     expect(await caught).toMatchObject({ message: 'adapter timeout' });
     expect(onError).toHaveBeenCalledWith(expect.any(Error), 'lobby');
     expect(hub.presence).toEqual([]);
+    hub.failNext = new Error('adapter timeout');
+    await vi.advanceTimersByTimeAsync(51); // the window's listing fails too: nothing sent
+    expect(hub.presence).toEqual([]);
     join('b');
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(51);
     expect(hub.presence.map(view)).toEqual(['2:a,b']);
   });
 
@@ -203,7 +248,7 @@ describe('PresenceBatcher', () => {
     join('a');
     join('b', 'other');
     const waiting = presence.snapshot('lobby').catch((error: unknown) => error);
-    expect(vi.getTimerCount()).toBe(2);
+    expect(vi.getTimerCount()).toBe(3); // two windows and one listing
     presence.close();
     expect(vi.getTimerCount()).toBe(0);
     expect(presence.pending).toBe(0);
@@ -220,7 +265,8 @@ describe('PresenceBatcher', () => {
     hub.gate = new Promise((resolve) => (open = resolve));
     join('a');
     const waiting = presence.snapshot('lobby').catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(hub.listings).toBe(1);
     presence.close();
     open();
     expect(await waiting).toBeInstanceOf(PresenceClosedError);

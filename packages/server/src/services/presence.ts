@@ -34,11 +34,18 @@ interface RoomBatch {
   joined: Map<string, UserRef>;
   /** Sessions that left in this window (and had not joined in it). */
   left: Map<string, UserRef>;
-  /** Joins waiting for the snapshot that includes them. */
+  /** Joins waiting for a listing that started after they joined. */
   waiters: Waiter[];
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** A flush of this room is listing it: the next one waits, so updates go out in order. */
-  flushing: boolean;
+  /** Ends the broadcast window: the next listing sends the update. */
+  windowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The window has ended; the next listing takes the changes and broadcasts. */
+  due: boolean;
+  /** A listing is scheduled for the next turn of the event loop. */
+  listTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A listing is running: the next one waits, so snapshots go out in order. */
+  listing: boolean;
+  /** Views of the room given to acks in this window (`viewOf`): the update must not differ. */
+  acked: Set<string>;
 }
 
 /** Raised to pending joins when the batcher closes. */
@@ -50,11 +57,16 @@ export class PresenceClosedError extends Error {
 }
 
 /**
- * Coalesces presence per room. Joins and leaves of one room within `windowMs` become one
- * listing of the room through the hub (cluster-wide with the Socket.IO Redis adapter) and one
- * `chat:presence { room, count, members? }` broadcast, instead of a listing per join and a
- * broadcast per change (n² messages when n users join at once). Joins wait for the flush and
- * get the same snapshot in their ack.
+ * Coalesces presence per room, cluster-wide (rooms are listed through the hub, i.e. the
+ * Socket.IO adapter).
+ *
+ * - Broadcasts: the joins and leaves of one room within `windowMs` become one
+ *   `chat:presence { room, count, members? }` snapshot, instead of one event per change
+ *   (n² messages when n users join at once).
+ * - Join acks: every join waiting for its member list shares the next listing of the room,
+ *   which starts on the next turn of the event loop (not after the window: a client joining
+ *   rooms one after another is not slowed down). One listing runs at a time per room, and the
+ *   next one starts a turn after the last finished, so no update overtakes an older ack.
  *
  * It owns its timers: `close()` clears them and fails the joins still waiting.
  */
@@ -67,7 +79,7 @@ export class PresenceBatcher {
   #closed = false;
   /** `chat:presence` broadcasts sent by this process. */
   broadcasts = 0;
-  /** Listings of a room (flushes) done by this process. */
+  /** Listings of a room done by this process (shared by acks and broadcasts). */
   flushes = 0;
 
   constructor(options: PresenceBatcherOptions) {
@@ -77,7 +89,7 @@ export class PresenceBatcher {
     this.#onError = options.onError ?? (() => {});
   }
 
-  /** Rooms with a flush pending or running (0 after `close()`). */
+  /** Rooms with a window, listing or waiting join pending (0 after `close()`). */
   get pending(): number {
     return this.#rooms.size;
   }
@@ -88,28 +100,29 @@ export class PresenceBatcher {
     if (!batch) return;
     batch.left.delete(sessionId);
     batch.joined.set(sessionId, user);
-    this.#schedule(room, batch);
+    this.#armWindow(room, batch);
   }
 
   /** Records a session's leave (or disconnect) from a room. */
   left(sessionId: string, user: UserRef, room: string): void {
     const batch = this.#batch(room);
     if (!batch) return;
-    // Joined and gone within one window: nobody needs to hear about it.
-    if (!batch.joined.delete(sessionId)) batch.left.set(sessionId, user);
-    this.#schedule(room, batch);
+    // Even if it joined in this window: an ack (or another process) may have listed it since.
+    batch.joined.delete(sessionId);
+    batch.left.set(sessionId, user);
+    this.#armWindow(room, batch);
   }
 
   /**
-   * The room after the next flush (which includes every change recorded so far). Rejects with
-   * {@link PresenceClosedError} after `close()`, or with the hub's error.
+   * The room as listed by the next listing (which starts after every change recorded so far).
+   * Rejects with {@link PresenceClosedError} after `close()`, or with the hub's error.
    */
   snapshot(room: string): Promise<PresenceSnapshot> {
     const batch = this.#batch(room);
     if (!batch) return Promise.reject(new PresenceClosedError());
     return new Promise<PresenceSnapshot>((resolve, reject) => {
       batch.waiters.push((result) => (result instanceof Error ? reject(result) : resolve(result)));
-      this.#schedule(room, batch);
+      this.#requestListing(room, batch);
     });
   }
 
@@ -119,8 +132,9 @@ export class PresenceBatcher {
     this.#closed = true;
     const error = new PresenceClosedError();
     for (const batch of this.#rooms.values()) {
-      clearTimeout(batch.timer);
-      batch.timer = undefined;
+      clearTimeout(batch.windowTimer);
+      clearTimeout(batch.listTimer);
+      batch.windowTimer = batch.listTimer = undefined;
       for (const waiter of batch.waiters.splice(0)) waiter(error);
     }
     this.#rooms.clear();
@@ -134,36 +148,56 @@ export class PresenceBatcher {
         joined: new Map(),
         left: new Map(),
         waiters: [],
-        timer: undefined,
-        flushing: false,
+        windowTimer: undefined,
+        due: false,
+        listTimer: undefined,
+        listing: false,
+        acked: new Set(),
       };
       this.#rooms.set(room, batch);
     }
     return batch;
   }
 
-  #schedule(room: string, batch: RoomBatch): void {
-    // A running flush reschedules when it ends; an armed timer already covers this change.
-    if (batch.timer !== undefined || batch.flushing) return;
-    batch.timer = setTimeout(() => {
-      batch.timer = undefined;
-      void this.#flush(room, batch);
+  #armWindow(room: string, batch: RoomBatch): void {
+    if (batch.windowTimer !== undefined || batch.due) return;
+    batch.windowTimer = setTimeout(() => {
+      batch.windowTimer = undefined;
+      batch.due = true;
+      this.#requestListing(room, batch);
     }, this.#windowMs);
   }
 
-  async #flush(room: string, batch: RoomBatch): Promise<void> {
-    const joined = batch.joined;
-    const left = batch.left;
+  #requestListing(room: string, batch: RoomBatch): void {
+    // A running listing requests the next one when it ends.
+    if (batch.listTimer !== undefined || batch.listing) return;
+    // Next turn, not now: joins that arrive together share it, and the acks of the last
+    // listing (a chain of microtasks) are all on the wire before the next one can broadcast.
+    batch.listTimer = setTimeout(() => {
+      batch.listTimer = undefined;
+      void this.#list(room, batch);
+    }, 0);
+  }
+
+  async #list(room: string, batch: RoomBatch): Promise<void> {
     const waiters = batch.waiters;
-    batch.joined = new Map();
-    batch.left = new Map();
     batch.waiters = [];
+    const due = batch.due;
+    batch.due = false;
+    const joined = due ? batch.joined : new Map<string, UserRef>();
+    const left = due ? batch.left : new Map<string, UserRef>();
+    const acked = due ? batch.acked : undefined;
+    if (due) {
+      batch.joined = new Map();
+      batch.left = new Map();
+      batch.acked = new Set();
+    }
     if (joined.size === 0 && left.size === 0 && waiters.length === 0) {
       // A tab joined and left within the window: nothing to list or tell.
       this.#settle(room, batch);
       return;
     }
-    batch.flushing = true;
+    batch.listing = true;
     this.flushes += 1;
     let sessions: HubSession[];
     try {
@@ -189,7 +223,11 @@ export class PresenceBatcher {
       count,
       members: count <= this.#listLimit ? [...byUser.values()] : undefined,
     };
-    if (changed(sessions, joined, left)) {
+    const view = viewOf(snapshot);
+    if (waiters.length > 0) batch.acked.add(view);
+    // Also when an ack of this window showed the room as it was in between (someone who
+    // joined and left again): the update corrects it.
+    if (changed(sessions, joined, left) || [...(acked ?? [])].some((v) => v !== view)) {
       this.broadcasts += 1;
       this.#hub.emit(roomChannel(room), ServerEvents.chatPresence, {
         room,
@@ -202,14 +240,26 @@ export class PresenceBatcher {
   }
 
   #settle(room: string, batch: RoomBatch): void {
-    batch.flushing = false;
+    batch.listing = false;
     if (this.#closed) return;
-    if (batch.joined.size > 0 || batch.left.size > 0 || batch.waiters.length > 0) {
-      this.#schedule(room, batch);
-    } else if (this.#rooms.get(room) === batch) {
+    if (batch.waiters.length > 0 || batch.due) this.#requestListing(room, batch);
+    else if (
+      batch.windowTimer === undefined &&
+      batch.listTimer === undefined &&
+      this.#rooms.get(room) === batch
+    ) {
       this.#rooms.delete(room);
     }
   }
+}
+
+/** A short key of what a snapshot shows (count, and the sorted ids when listed). */
+function viewOf(snapshot: PresenceSnapshot): string {
+  if (!snapshot.members) return String(snapshot.count);
+  return `${snapshot.count}\u0000${snapshot.members
+    .map((m) => m.id)
+    .sort()
+    .join('\u0000')}`;
 }
 
 /**
