@@ -271,7 +271,7 @@ export async function chatPanelSuite(): Promise<Row[]> {
           unit: 'elements',
           better: 'lower',
           ...(kind === 'panel' ? { baseline: label('naive', domName) } : {}),
-          note: `${dom.nodes.toLocaleString('en-US')} nodes; paged in ${(loaded.ms / 1000).toFixed(1)} s`,
+          note: `${dom.nodes.toLocaleString('en-US')} nodes; set-up: history paged in${kind === 'naive' ? ' + full render' : ''} ${(loaded.ms / 1000).toFixed(1)} s`,
         });
       }
     }
