@@ -237,11 +237,15 @@ describe('PresenceBatcher', () => {
     expect(onError).toHaveBeenCalledWith(expect.any(Error), 'lobby');
     expect(hub.presence).toEqual([]);
     hub.failNext = new Error('adapter timeout');
-    await vi.advanceTimersByTimeAsync(51); // the window's listing fails too: nothing sent
+    await vi.advanceTimersByTimeAsync(51); // the window's listing fails too: nothing sent yet
     expect(hub.presence).toEqual([]);
+    expect(presence.pending).toBe(1); // its changes wait for the next window
+    await vi.advanceTimersByTimeAsync(51);
+    expect(hub.presence.map(view)).toEqual(['1:a']);
     join('b');
     await vi.advanceTimersByTimeAsync(51);
-    expect(hub.presence.map(view)).toEqual(['2:a,b']);
+    expect(hub.presence.map(view)).toEqual(['1:a', '2:a,b']);
+    expect(presence.pending).toBe(0);
   });
 
   it('clears its timers on close and fails the joins still waiting', async () => {

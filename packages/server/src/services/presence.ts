@@ -206,6 +206,17 @@ export class PresenceBatcher {
       if (!this.#closed) this.#onError(error, room);
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const waiter of waiters) waiter(failure);
+      if (due && !this.#closed) {
+        // Keep the window's changes (newer ones win) and try again a window later.
+        for (const [id, user] of joined) {
+          if (!batch.joined.has(id) && !batch.left.has(id)) batch.joined.set(id, user);
+        }
+        for (const [id, user] of left) {
+          if (!batch.joined.has(id) && !batch.left.has(id)) batch.left.set(id, user);
+        }
+        for (const view of acked ?? []) batch.acked.add(view);
+        this.#armWindow(room, batch);
+      }
       this.#settle(room, batch);
       return;
     }
