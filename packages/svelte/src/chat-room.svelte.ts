@@ -71,9 +71,14 @@ export class ReactiveChatRoom {
     return this.snapshot.typing;
   }
 
-  /** Users present in the room. */
+  /** Users present in the room (empty in rooms larger than the server's presence list limit). */
   get members(): readonly UserRef[] {
     return this.snapshot.members;
+  }
+
+  /** Distinct users present in the room, also where `members` is not listed (large rooms). */
+  get memberCount(): number {
+    return this.snapshot.memberCount;
   }
 
   /** Whether older history exists on the server. */

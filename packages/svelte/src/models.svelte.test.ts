@@ -19,6 +19,7 @@ describe('useChatRoom', () => {
     expect(view.getByRole('heading').textContent).toBe('svelte-a');
     await expect.poll(() => view.getByTestId('status').textContent).toBe('joined');
     expect(view.getByTestId('members').textContent).toBe('alice');
+    expect(view.getByTestId('member-count').textContent).toBe('1');
     expect(await members('svelte-a', 'svelte-b')).toEqual({ 'svelte-a': 1, 'svelte-b': 0 });
 
     await fireEvent.click(view.getByRole('button', { name: 'Send' }));

@@ -44,6 +44,8 @@ export interface LocalServer {
   actor(user: string): Session;
   /** Fills a room with `count` messages by `user` (straight into the store). */
   seed(room: string, count: number, user?: string, start?: number): Promise<void>;
+  /** Stops the chat service (its presence timers); call after the test's pools are gone. */
+  close(): void;
 }
 
 let sessionSeq = 0;
@@ -117,6 +119,7 @@ export function startLocalServer(): LocalServer {
         idleTimeout: 50,
         heartbeat: false,
       }),
+    close: () => chat.close(),
     failNextSends(count) {
       failSends = count;
     },

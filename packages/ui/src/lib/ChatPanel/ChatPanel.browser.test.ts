@@ -15,6 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   for (const pool of pools.splice(0)) pool.destroy();
+  local.close();
 });
 
 function pool(user = 'alice') {
