@@ -50,13 +50,13 @@ export interface LocalServer {
 
 let sessionSeq = 0;
 
-export function startLocalServer(): LocalServer {
+export function startLocalServer(options: { presenceListLimit?: number } = {}): LocalServer {
   const memoryServer = createMemoryServer({
     authenticate: (auth) => typeof auth?.token === 'string' && auth.token.slice(6) in USERS,
   });
   const store = new MemoryStore({ maxHistoryPerRoom: 5000 });
   const hub = new LocalHub();
-  const chat = new ChatService({ store, hub, typingThrottleMs: 0 });
+  const chat = new ChatService({ store, hub, typingThrottleMs: 0, ...options });
   let failSends = 0;
 
   memoryServer.onConnection((peer) => {

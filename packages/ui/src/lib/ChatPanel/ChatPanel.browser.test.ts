@@ -219,6 +219,16 @@ describe('ChatPanel over the real chat service (memory transport)', () => {
     await expect.element(screen.getByText('This message was deleted')).toBeVisible();
   });
 
+  it('counts the people in a room too large for a member list', async () => {
+    local.close();
+    local = startLocalServer({ presenceListLimit: 1 });
+    const room = newRoom();
+    const screen = await mount(room);
+    const bob = local.actor('bob');
+    await local.chat.join(bob, { room });
+    await expect.element(screen.getByText('2 online')).toBeVisible();
+  });
+
   it('follows a room prop change and takes label overrides', async () => {
     const first = newRoom();
     const second = newRoom();

@@ -18,8 +18,10 @@ export interface ChatMessageContext {
 /** What the `header` snippet receives. */
 export interface ChatHeaderContext {
   room: string;
-  /** Users present in the room. */
+  /** Users present in the room (empty in rooms above the server's `presenceListLimit`). */
   members: readonly UserRef[];
+  /** Distinct users present, also in rooms too large for a member list. */
+  memberCount: number;
   /** The connection state (`connected`, `reconnecting`, …). */
   connection: string;
 }
