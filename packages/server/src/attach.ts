@@ -22,7 +22,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import { ChatService } from './services/chat.js';
 import { NotificationService, type NotifyTarget } from './services/notifications.js';
 import { createSession, type Session, type WirekitUser } from './services/session.js';
-import { TokenBucket } from './services/token-bucket.js';
+import { RateLimiter } from './services/rate-limiter.js';
 import { MemoryStore } from './store/memory.js';
 import { InvalidCursorError, type WirekitStore } from './store/types.js';
 import { SOCKET_DATA_KEY, SocketIoHub } from './socketio/hub.js';
@@ -64,10 +64,12 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
    */
   maxEventBytes?: number;
   /**
-   * Per-socket token bucket for client events (`wk:ping` is exempt), or `false`.
-   * @default { capacity: 30, refillPerSecond: 10 }
+   * Token bucket for client events (`wk:ping` is exempt), or `false`. `per: 'user'` (the
+   * default) shares one bucket between all of a user's connections on this process, so more
+   * tabs do not mean more budget; `per: 'socket'` gives each connection its own.
+   * @default { capacity: 30, refillPerSecond: 10, per: 'user' }
    */
-  rateLimit?: { capacity: number; refillPerSecond: number } | false;
+  rateLimit?: { capacity: number; refillPerSecond: number; per?: 'user' | 'socket' } | false;
   /**
    * Connections this process accepts on the namespace; past it a handshake
    * is refused with `unavailable`.
@@ -234,6 +236,13 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     options.rateLimit === false
       ? false
       : (options.rateLimit ?? { capacity: 30, refillPerSecond: 10 });
+  const limiter = rateLimit
+    ? new RateLimiter({
+        capacity: rateLimit.capacity,
+        refillPerSecond: rateLimit.refillPerSecond,
+        now,
+      })
+    : null;
   const onError =
     options.onError ??
     ((error: unknown, context: { event: string; userId?: string }) => {
@@ -329,7 +338,13 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     sessions.set(socket.id, session);
     // Every session sits in its user's channel: notifications and other-tab sync go there.
     void socket.join(userChannel(session.user.id));
-    const bucket = rateLimit ? new TokenBucket({ ...rateLimit, now }) : null;
+    const rate =
+      limiter && rateLimit
+        ? limiter.acquire(
+            rateLimit.per === 'socket' ? `socket:${socket.id}` : `user:${session.user.id}`,
+          )
+        : null;
+    const bucket = rate?.bucket ?? null;
     let queue: Promise<unknown> = Promise.resolve();
     let expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -434,6 +449,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
 
     socket.on('disconnect', () => {
       clearTimeout(expiryTimer);
+      rate?.release();
       sessions.delete(socket.id);
       queue
         .then(() => chat.disconnect(session))

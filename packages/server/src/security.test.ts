@@ -246,7 +246,26 @@ describe('limits', () => {
     expect(alice.connected).toBe(true);
   });
 
-  it('rate-limits a flood per socket while other clients stay served', async () => {
+  it('rate-limits per user: more tabs do not mean more budget (per socket on request)', async () => {
+    const flood = async (per: 'user' | 'socket') => {
+      server = await startServer({ rateLimit: { capacity: 10, refillPerSecond: 1, per } });
+      const tabs = [await server.connect('mallory'), await server.connect('mallory')];
+      const acks = await Promise.all(
+        tabs.flatMap((tab) =>
+          Array.from({ length: 40 }, () => request(tab, 'chat:typing', { room: 'lobby' })),
+        ),
+      );
+      await server.close();
+      server = undefined;
+      return acks.filter((a) => !(!a.ok && a.error.code === 'rate_limited')).length;
+    };
+    // One bucket of 10 (+ at most a couple refilled meanwhile) for both tabs together…
+    expect(await flood('user')).toBeLessThanOrEqual(13);
+    // …and one each when asked for per-socket buckets.
+    expect(await flood('socket')).toBeGreaterThanOrEqual(20);
+  });
+
+  it('rate-limits a flood while other clients stay served', async () => {
     server = await startServer({ rateLimit: { capacity: 10, refillPerSecond: 1 } });
     const flooder = await server.connect('mallory');
     const alice = await server.connect('alice');
