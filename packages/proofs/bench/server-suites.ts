@@ -120,7 +120,7 @@ export async function loadSuite(): Promise<Row[]> {
     memoryStore: { maxHistoryPerRoom: 100, maxDedupeKeys: 1000 },
   });
   try {
-    const start = await server.health();
+    const start = await server.idleHealth();
     const result = await runClients<LoadResult>({
       mode: 'load',
       url: server.url,
@@ -129,11 +129,12 @@ export async function loadSuite(): Promise<Row[]> {
       rate: 200,
       seconds,
     });
-    // Wait until the server has seen every client leave, so the end figure has no sockets.
+    // Wait until the server has seen every client leave, so the end figure has no sockets,
+    // and until its heap after GC has settled (see ServerProcess#idleHealth).
     while ((await server.health()).health.connections > 0) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const end = await server.health();
+    const end = await server.idleHealth();
     const errors = result.connectErrors + result.disconnects + result.ackErrors;
     const suite = `load (${clients} clients, 10 rooms, 200 msg/s target, ${seconds} s)`;
     const mb = (n: number) => n / 1048576;

@@ -88,6 +88,24 @@ export class ServerProcess {
     });
   }
 
+  /**
+   * Health once the heap after GC stops falling (two readings within 64 KB). Right after the
+   * last client leaves, the departed sessions are still held for a moment by pending work
+   * (presence windows, close handshakes): a single reading there is several MB too high.
+   */
+  async idleHealth(timeoutMs = 15_000): Promise<Health> {
+    const deadline = Date.now() + timeoutMs;
+    let previous = await this.health();
+    for (;;) {
+      // Lets the server's pending timers run between readings; the exit is the condition.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const current = await this.health();
+      if (Math.abs(current.memory.heapUsed - previous.memory.heapUsed) < 64 * 1024) return current;
+      if (Date.now() > deadline) throw new Error('the server heap did not settle');
+      previous = current;
+    }
+  }
+
   alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
