@@ -71,14 +71,19 @@ export async function bundleSuite(): Promise<Row[]> {
   const suite = 'bundle size (esbuild --minify, ESM browser, gzip -9)';
   const rows: Row[] = [];
   for (const [name, source] of Object.entries(BUNDLES)) {
-    const { min, gzip } = await measure(source);
+    // The pool's default transport is an `import()` of socketio(): a code-splitting bundler
+    // (Vite/Rollup: checked) loads socket.io-client on demand, only when no transport is
+    // passed. esbuild without splitting would inline it, so it is left out here, as in the
+    // size-limit budgets.
+    const lazy = name.includes('pool') && !name.includes('socketio()');
+    const { min, gzip } = await measure(source, lazy ? { external: ['socket.io-client'] } : {});
     rows.push({
       suite,
       name,
       value: gzip,
       unit: 'B',
       better: 'lower',
-      note: `${(min / 1024).toFixed(1)} KB min`,
+      note: `${(min / 1024).toFixed(1)} KB min${lazy ? '; socket.io-client on demand, not counted' : ''}`,
       ...(name.startsWith('@wirekit') && !name.includes('memory')
         ? { baseline: name.includes('socketio') ? 'socket.io-client' : 'reconnecting-websocket' }
         : {}),
