@@ -9,6 +9,7 @@ import { createPool, socketio } from '@wirekit/core';
 import { NotificationBell } from '@wirekit/ui';
 import { flushSync, mount, unmount } from 'svelte';
 import NaiveBell from './NaiveBell.svelte';
+import { until } from './wait.js';
 
 const server = new URLSearchParams(location.search).get('server') ?? '';
 const pool = createPool({
@@ -47,14 +48,6 @@ lease.connection.on('notify:new', () => {
 let current: Record<string, unknown> | undefined;
 
 const frameDone = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-
-async function until(what: string, cond: () => boolean, timeout = 60_000): Promise<void> {
-  const end = performance.now() + timeout;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 const benchBell = {
   async mount(kind: 'bell' | 'naive'): Promise<void> {

@@ -14,6 +14,7 @@ import { ChatMessageList, ChatPanel, chatLabelsEn } from '@wirekit/ui';
 import { flushSync, mount, unmount } from 'svelte';
 import NaiveChat from './NaiveChat.svelte';
 import NaiveMessages from './NaiveMessages.svelte';
+import { until } from './wait.js';
 
 const server = new URLSearchParams(location.search).get('server') ?? '';
 const pool = createPool({
@@ -59,13 +60,9 @@ const nextTask = () =>
 const afterPaint = () =>
   new Promise<void>((resolve) => requestAnimationFrame(() => void nextTask().then(resolve)));
 
-async function until(what: string, cond: () => boolean, timeout = 120_000): Promise<void> {
-  const end = performance.now() + timeout;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+/** Chat set-ups (paging 100k messages in) run long: a 2-minute bound, polled every 2 ms. */
+const untilFor = (what: string, cond: () => boolean, timeout = 120_000) =>
+  until(what, cond, timeout, 2);
 
 type NaiveExports = {
   loadOlder(): Promise<{ length: number; hasOlder: boolean }>;
@@ -109,7 +106,7 @@ const benchChat = {
         : mount(NaiveChat, { target: app, props });
     current = { kind, app: instance as Record<string, unknown> };
     flushSync();
-    await until('joined', () => ready() && rows() > 0);
+    await untilFor('joined', () => ready() && rows() > 0);
     await afterPaint();
     return { firstPaint: performance.now() - t0 };
   },
@@ -132,7 +129,10 @@ const benchChat = {
       await afterPaint();
       const jump = app.querySelector<HTMLButtonElement>('button.jump');
       jump?.click();
-      await until('at bottom', () => app.querySelector('.list[data-state="at-bottom"]') !== null);
+      await untilFor(
+        'at bottom',
+        () => app.querySelector('.list[data-state="at-bottom"]') !== null,
+      );
       await afterPaint();
       await afterPaint();
       return { ms: performance.now() - t0 };
@@ -157,7 +157,7 @@ const benchChat = {
       (app.querySelector('.naive-list')?.lastElementChild as HTMLElement | null)?.dataset
         .messageId === id;
     const panelHas = () => app.querySelector(`[data-message-id="${CSS.escape(id)}"]`) !== null;
-    await until(`message ${id}`, current?.kind === 'naive' ? naiveLast : panelHas, 10_000);
+    await untilFor(`message ${id}`, current?.kind === 'naive' ? naiveLast : panelHas, 10_000);
     await afterPaint();
     await afterPaint();
   },
@@ -209,7 +209,7 @@ async function history(room: string): Promise<ChatItem[]> {
   const lease = pool.acquire('/');
   const model = createChatRoom(lease.connection, { room, pageSize: 100, maxMessages: 1_000_000 });
   model.start();
-  await until('joined', () => model.getSnapshot().status === 'joined');
+  await untilFor('joined', () => model.getSnapshot().status === 'joined');
   while (model.getSnapshot().hasOlder) await model.loadOlder();
   const items = model.getSnapshot().messages.toArray();
   model.dispose();
