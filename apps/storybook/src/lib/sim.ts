@@ -80,6 +80,8 @@ export interface SimOptions {
   refuseSends?: number;
   /** Server limits (validated like `attachWirekit` does), e.g. a larger `maxPageSize`. */
   limits?: Partial<ProtocolLimits>;
+  /** Rooms with more users than this get counts only, no member list. @default 100 */
+  presenceListLimit?: number;
 }
 
 type Handler = (session: Session, data: never, cid: string | undefined) => unknown;
@@ -123,7 +125,14 @@ export class Sim {
       latency: options.latency ?? 0,
       authenticate: (_auth, key) => !options.rejectKeys?.includes(key),
     });
-    this.chat = new ChatService({ store: this.store, hub: this.hub, typingThrottleMs: 500 });
+    this.chat = new ChatService({
+      store: this.store,
+      hub: this.hub,
+      typingThrottleMs: 500,
+      ...(options.presenceListLimit !== undefined
+        ? { presenceListLimit: options.presenceListLimit }
+        : {}),
+    });
     this.notifications = new NotificationService({ store: this.store, hub: this.hub });
     // Bob connects through a second server node on the same hub and services (as with a
     // scale-out adapter), so Alice going offline does not take him offline too.
@@ -331,6 +340,7 @@ export class Sim {
     this.#bob?.release();
     this.#bobPool.destroy();
     this.pool.destroy();
+    this.chat.close(); // its presence timers
   }
 }
 
