@@ -261,6 +261,32 @@ describe('NotificationFeed', () => {
     });
   });
 
+  it('keeps at most maxItems: the oldest go, and paging ends there', async () => {
+    const fake = createFakeServer();
+    fake.setNotifications([5, 4, 3, 2, 1].map((n) => notification(n)));
+    const connection = fake.connection();
+    const feed = createNotificationFeed(connection, {
+      scheduler: microtaskScheduler,
+      pageSize: 2,
+      maxItems: 3,
+    });
+    open.push(feed, connection);
+    connection.open();
+    feed.start();
+    await flush();
+    expect(feed.getSnapshot()).toMatchObject({ hasMore: true });
+    for (let n = 6; n <= 50; n++) pushNew(fake, n, n);
+    await flush();
+    const s = feed.getSnapshot();
+    expect(s.items.map((n) => n.id)).toEqual(['n50', 'n49', 'n48']);
+    expect(s.hasMore).toBe(false);
+    expect(s.unread).toBe(50);
+    await feed.loadMore(); // nothing to page past a cut
+    await flush();
+    expect(fake.sent('notify:list')).toHaveLength(1);
+    expect(feed.getSnapshot().items).toHaveLength(3);
+  });
+
   it('drops invalid pushes and counts them', async () => {
     const { fake, feed, connection } = await started();
     fake.emit('notify:new', { notification: { id: 'x', title: '' }, unread: 1 });

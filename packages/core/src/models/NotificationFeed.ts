@@ -45,6 +45,12 @@ export interface NotificationFeedOptions {
   maxToasts?: number;
   /** Items per page. @default 50 */
   pageSize?: number;
+  /**
+   * Most items kept; past it the oldest are dropped and paging ends there. Keep it at least
+   * the server's retention per user (`maxNotificationsPerUser`, 200 by default), so what is
+   * dropped is no longer on the server anyway. @default 1000
+   */
+  maxItems?: number;
   /** @default frameScheduler */
   scheduler?: BatchScheduler;
   clock?: Clock;
@@ -101,6 +107,9 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   #started = false;
   #disposed = false;
   #epoch = 0;
+  readonly #maxItems: number;
+  /** Times the list was cut at `maxItems`: a page requested before a cut would leave a gap. */
+  #trims = 0;
 
   constructor(connection: Connection, options: NotificationFeedOptions = {}) {
     super(options.scheduler);
@@ -110,16 +119,26 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     this.#toastDuration = options.toastDuration ?? 5000;
     this.#maxToasts = Math.max(1, options.maxToasts ?? 3);
     this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
+    this.#maxItems = Math.max(this.#pageSize, options.maxItems ?? 1000);
     this.#connectionState = connection.getSnapshot().state;
   }
 
-  /** The list, newest first, with pending pushes merged in. */
+  /** The list, newest first, with pending pushes merged in (and the oldest past `maxItems` dropped). */
   get #items(): readonly Notification[] {
     if (this.#fresh.length > 0) {
-      this.#settled = Object.freeze([...this.#fresh.reverse(), ...this.#settled]);
+      const merged = [...this.#fresh.reverse(), ...this.#settled];
       if (this.#settledIds) for (const id of this.#freshIds) this.#settledIds.add(id);
       this.#fresh = [];
       this.#freshIds.clear();
+      if (merged.length > this.#maxItems) {
+        // A long-lived tab under a stream of notifications must not grow without bound.
+        merged.length = this.#maxItems;
+        this.#settledIds = undefined;
+        this.#cursor = null;
+        this.#hasMore = false;
+        this.#trims += 1;
+      }
+      this.#settled = Object.freeze(merged);
     }
     return this.#settled;
   }
@@ -298,6 +317,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     this.#loadingMore = true;
     this.changed(true);
     const epoch = this.#epoch;
+    const trims = this.#trims;
     const res = await request(
       this.#connection,
       ClientEvents.notifyList,
@@ -312,6 +332,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       return this.changed(true);
     }
     const known = new Set(this.#items.map((n) => n.id));
+    if (trims !== this.#trims) return this.changed(true); // cut meanwhile: paging ended there
     this.#items = Object.freeze([
       ...this.#items,
       ...res.value.items.filter((n) => !known.has(n.id)).map(freeze),
