@@ -417,6 +417,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     on('chat:delete', (s, p) => chat.delete(s, p));
     on('chat:typing', (s, p) => chat.typing(s, p));
     on('chat:history', (s, p) => chat.history(s, p));
+    on('chat:changes', (s, p) => chat.changes(s, p));
     on('notify:list', (s, p) => notifications.list(s, p));
     on('notify:read', (s, p) => notifications.read(s, p));
     on('notify:read-all', (s) => notifications.readAll(s));

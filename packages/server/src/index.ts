@@ -29,6 +29,7 @@ export type {
   AppendOptions,
   AppendResult,
   HistoryPage,
+  ChangesPage,
   MessagePatch,
   NewMessage,
   NotificationPage,

@@ -291,6 +291,48 @@ describe('ChatRoom against the real server', () => {
     await waitFor(() => expect(texts(bob).at(-1)).toBe('after'));
   });
 
+  it('catches up edits and deletions made while away to older messages it holds', async () => {
+    const store = new MemoryStore();
+    for (let i = 1; i <= 40; i++) {
+      await store.appendMessage({
+        id: `own-${i}`,
+        room: 'lobby',
+        text: `m${i}`,
+        user: { id: 'alice', name: 'Alice' },
+        createdAt: 1_700_000_000_000 + i,
+      });
+    }
+    const server = await startReal(store);
+    const gate = { online: true };
+    const bob = room(tab(server.url, 'bob', gate).connection, { pageSize: 10 });
+    const alice = room(tab(server.url, 'alice').connection);
+    await Promise.all([joined(alice), joined(bob)]);
+    await bob.loadOlder();
+    expect(seqs(bob)).toEqual(range(21, 40));
+
+    gate.online = false;
+    kick(server, 'bob');
+    await waitFor(() => expect(bob.getSnapshot().connection).not.toBe('connected'));
+    // Older than the page bob's rejoin brings back (31..40): only the change sync can tell him.
+    await alice.edit('own-22', 'edited while bob was away');
+    await alice.remove('own-25');
+    await alice.edit('own-3', 'bob never loaded this one');
+    expect(bob.getSnapshot().messages.toArray()[1]?.text).toBe('m22');
+
+    gate.online = true;
+    await joined(bob);
+    await waitFor(() =>
+      expect(bob.getSnapshot().messages.toArray()[1]?.text).toBe('edited while bob was away'),
+    );
+    const held = bob.getSnapshot().messages.toArray();
+    expect(held[4]).toMatchObject({ id: 'own-25', text: '' });
+    expect(held[4]?.deletedAt).toBeTypeOf('number');
+    expect(seqs(bob)).toEqual(range(21, 40));
+    // Paging in the rest brings the current version of what was never held.
+    while (bob.getSnapshot().hasOlder) await bob.loadOlder();
+    expect(bob.getSnapshot().messages.toArray()[2]?.text).toBe('bob never loaded this one');
+  });
+
   it('server down: a message waits as pending, then is sent exactly once after the restart', async () => {
     const store = new MemoryStore();
     let server = await startReal(store);

@@ -88,6 +88,10 @@ describe('authorization', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
+    expect(await request(mallory, 'chat:changes', { room: 'staff', since: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await request(mallory, 'chat:send', { room: 'staff', text: 'let me in' })).toMatchObject(
       {
         ok: false,
@@ -200,6 +204,7 @@ describe('limits', () => {
       ['chat:send', { room: 'lobby', text: '   ' }, 'text'],
       ['chat:send', { room: 'lobby' }, 'text'],
       ['chat:history', { room: 'lobby', limit: 1000 }, 'limit'],
+      ['chat:changes', { room: 'lobby', since: -1 }, 'since'],
       ['notify:read', { ids: [] }, 'ids'],
     ];
     for (const [event, data, path] of cases) {

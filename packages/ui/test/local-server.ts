@@ -84,6 +84,7 @@ export function startLocalServer(options: { presenceListLimit?: number } = {}): 
       'chat:delete': (p) => chat.delete(session, p),
       'chat:typing': (p) => chat.typing(session, p),
       'chat:history': (p) => chat.history(session, p),
+      'chat:changes': (p) => chat.changes(session, p),
     };
     let queue: Promise<unknown> = Promise.resolve();
     peer.onAny((event, data, meta, ack) => {

@@ -180,6 +180,7 @@ export class Sim {
       'chat:delete': (s, p) => this.chat.delete(s, p),
       'chat:typing': (s, p) => this.chat.typing(s, p),
       'chat:history': (s, p) => this.chat.history(s, p),
+      'chat:changes': (s, p) => this.chat.changes(s, p),
       'notify:list': (s, p) => this.notifications.list(s, p),
       'notify:read': (s, p) => this.notifications.read(s, p),
       'notify:read-all': (s) => this.notifications.readAll(s),

@@ -331,6 +331,91 @@ describe('ChatRoom', () => {
     expect(fake.sent('chat:send').map((s) => s.cid)).toEqual([cid, cid]);
   });
 
+  describe('changes made while away', () => {
+    /** Joined with 21..30 and then 11..20 loaded; m1..m30 on the server. */
+    async function holding() {
+      const s = setup({ pageSize: 10 });
+      for (let seq = 1; seq <= 30; seq++) s.fake.messages.push(message(seq));
+      s.connection.open();
+      s.room.start();
+      await flush();
+      await s.room.loadOlder();
+      expect(seqs(s.room)).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
+      return s;
+    }
+    const bySeq = (room: ChatRoom, seq: number) =>
+      [...room.getSnapshot().messages].find((m) => m.seq === seq);
+    async function reconnect(fake: ReturnType<typeof createFakeServer>, room: ChatRoom) {
+      for (const peer of fake.server.peers) peer.close('restart');
+      await flush();
+      expect(room.getSnapshot().status).toBe('joining');
+      await vi.advanceTimersByTimeAsync(50);
+      expect(room.getSnapshot().status).toBe('joined');
+    }
+
+    it('applies edits and deletions of older held messages on rejoin, paging through them', async () => {
+      const { fake, room } = await holding();
+      fake.changes.pageLimit = 2;
+      fake.change('m12', { text: 'edited while away' });
+      fake.change('m15', { deleted: true });
+      fake.change('m3', { text: 'never loaded' });
+      fake.change('m12', { text: 'edited twice' });
+      fake.change('m25', { text: 'in the rejoin page' });
+      await reconnect(fake, room);
+
+      expect(bySeq(room, 12)).toMatchObject({ text: 'edited twice', editedAt: 5_004 });
+      expect(bySeq(room, 15)).toMatchObject({ text: '', deletedAt: 5_002 });
+      expect(bySeq(room, 25)).toMatchObject({ text: 'in the rejoin page' });
+      // Changes to messages it does not hold stay on the server until paged in.
+      expect(seqs(room)).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
+      expect(fake.sent('chat:changes').map((r) => r.data)).toEqual([
+        { room: 'lobby', since: 0, limit: 100 },
+        { room: 'lobby', since: 3, limit: 100 },
+      ]);
+
+      // Caught up: the next rejoin asks only for what changed after revision 5.
+      fake.change('m11', { deleted: true });
+      await reconnect(fake, room);
+      expect(bySeq(room, 11)).toMatchObject({ text: '', deletedAt: 5_006 });
+      expect(fake.sent('chat:changes').at(-1)?.data).toMatchObject({ since: 5 });
+    });
+
+    it('asks nothing when nothing changed, or when the server does not track changes', async () => {
+      const { fake, room } = await holding();
+      await reconnect(fake, room);
+      expect(fake.sent('chat:changes')).toEqual([]);
+      // An older server: its join reply has no `rev`.
+      fake.replies.set('chat:join', (d) => ({
+        ok: true,
+        room: d.room,
+        messages: [],
+        nextCursor: '21',
+        members: [ME],
+      }));
+      fake.change('m12', { text: 'unseen' });
+      await reconnect(fake, room);
+      expect(fake.sent('chat:changes')).toEqual([]);
+      expect(bySeq(room, 12)?.text).toBe('text 12');
+    });
+
+    it('keeps its revision when the sync fails, and catches up on the next rejoin', async () => {
+      const { fake, room } = await holding();
+      fake.change('m13', { text: 'edited' });
+      fake.replies.set('chat:changes', () => ({
+        ok: false,
+        error: { code: 'unavailable', message: 'try later' },
+      }));
+      await reconnect(fake, room);
+      expect(bySeq(room, 13)?.text).toBe('text 13');
+      fake.replies.delete('chat:changes');
+      await reconnect(fake, room);
+      expect(bySeq(room, 13)?.text).toBe('edited');
+      expect(fake.sent('chat:changes').map((r) => (r.data as { since: number }).since)).toEqual([
+        0, 0,
+      ]);
+    });
+  });
+
   it('dispose leaves the room and removes every listener and timer', async () => {
     const { fake, room, connection } = await started();
     const baseline = 0;

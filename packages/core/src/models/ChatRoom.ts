@@ -9,7 +9,13 @@ import type { WireError } from '../protocol/errors.js';
 import { ClientEvents, ServerEvents } from '../protocol/events.js';
 import { DEFAULT_LIMITS, DEFAULT_PAGE_SIZE } from '../protocol/limits.js';
 import { schemas } from '../protocol/schemas.js';
-import type { ChatHistoryResult, ChatMessage, ServerPayloads, UserRef } from '../protocol/types.js';
+import type {
+  ChatChangesResult,
+  ChatHistoryResult,
+  ChatMessage,
+  ServerPayloads,
+  UserRef,
+} from '../protocol/types.js';
 import { BatchedModel } from './BatchedModel.js';
 import { knownSelf, rememberSelf } from './identity.js';
 import type { BatchScheduler } from './frameScheduler.js';
@@ -128,6 +134,11 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   #hasOlder = false;
   #loadingOlder = false;
   #everJoined = false;
+  /**
+   * The room revision our messages are current to (from the last join, or the last complete
+   * change sync); `null` when the server does not track changes.
+   */
+  #rev: number | null = null;
   readonly #typing = new Map<string, { user: UserRef; cancel: () => void }>();
   readonly #members = new Map<string, UserRef>();
   /** From the server; `null` until it sends one (older servers): then the list's size. */
@@ -422,7 +433,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       this.changed(false);
       return;
     }
-    const { messages, nextCursor, members, memberCount } = res.value;
+    const { messages, nextCursor, members, memberCount, rev } = res.value;
     const newest = this.#lastSent()?.seq ?? 0;
     const rejoin = this.#everJoined && this.#sentCount() > 0;
     for (const message of messages) this.#upsert(message);
@@ -434,6 +445,13 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       const filled = await this.#catchUp(epoch, nextCursor, newest);
       if (!filled) return;
     }
+    if (rev === undefined) this.#rev = null;
+    else if (rejoin && this.#rev !== null && rev > this.#rev) {
+      // Edits and deletions made while we were away, to messages older than the page above.
+      const synced = await this.#syncChanges(epoch, this.#rev);
+      if (synced === 'stale') return;
+      if (synced) this.#rev = Math.max(rev, this.#rev);
+    } else this.#rev = rev; // also when the server's revision went back (its store was reset)
     this.#setMembers(members, memberCount ?? null);
     this.#everJoined = true;
     this.#joined = true;
@@ -469,6 +487,35 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       before = res.value.nextCursor;
     }
     return true;
+  }
+
+  /**
+   * Applies the room's changes since `since` to the messages we hold (the others are loaded
+   * current when paged in). Keeps `#rev` where it was if a request fails: the next rejoin asks
+   * again.
+   */
+  async #syncChanges(epoch: number, since: number): Promise<boolean | 'stale'> {
+    let from = since;
+    for (;;) {
+      const res: RequestOutcome<ChatChangesResult> = await request(
+        this.#connection,
+        ClientEvents.chatChanges,
+        { room: this.room, since: from, limit: DEFAULT_LIMITS.maxPageSize },
+        schemas.results['chat:changes'],
+      );
+      if (this.#disposed || epoch !== this.#joinEpoch) return 'stale';
+      if (!res.ok) return false;
+      for (const message of res.value.messages) {
+        if (this.#byId.has(message.id)) this.#upsert(message);
+      }
+      // A server that answers `more` without moving on would loop forever.
+      if (!res.value.more || res.value.rev <= from) {
+        this.#rev = res.value.rev;
+        return true;
+      }
+      from = res.value.rev;
+      this.#rev = from;
+    }
   }
 
   // --- sending ------------------------------------------------------------------------

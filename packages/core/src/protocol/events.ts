@@ -26,6 +26,8 @@ export const ClientEvents = {
   /** Volatile: never queued by the client; the ack is optional. */
   chatTyping: 'chat:typing',
   chatHistory: 'chat:history',
+  /** Edits and deletions since a room revision: how a rejoining client refreshes what it holds. */
+  chatChanges: 'chat:changes',
   notifyList: 'notify:list',
   notifyRead: 'notify:read',
   notifyReadAll: 'notify:read-all',

@@ -54,6 +54,21 @@ const clientCases: Record<ClientEvent, { valid: unknown[]; invalid: unknown[] }>
     ],
   },
   'chat:leave': { valid: [{ room: 'lobby' }], invalid: [{}, { room: 'a b' }, null] },
+  'chat:changes': {
+    valid: [
+      { room: 'lobby', since: 0 },
+      { room: 'lobby', since: 12, limit: 100 },
+    ],
+    invalid: [
+      { room: 'lobby' },
+      { room: 'lobby', since: -1 },
+      { room: 'lobby', since: 1.5 },
+      { room: 'lobby', since: '3' },
+      { room: 'lobby', since: Number.MAX_SAFE_INTEGER + 2 },
+      { room: 'lobby', since: 0, limit: 101 },
+      { since: 0 },
+    ],
+  },
   'chat:send': {
     valid: [
       { room: 'lobby', text: 'hi' },

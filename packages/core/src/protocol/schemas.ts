@@ -97,6 +97,8 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
   const unread = v.pipe(v.number(), v.integer(), v.minValue(0));
   /** Distinct users in a room. */
   const memberCount = v.pipe(v.number(), v.integer(), v.minValue(0));
+  // A room's change counter: bumped by every edit and deletion (0 before the first).
+  const rev = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
   const client = {
     'wk:ping': v.optional(v.unknown()),
@@ -107,6 +109,7 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
     'chat:delete': v.object({ room, id }),
     'chat:typing': v.object({ room, typing: v.boolean() }),
     'chat:history': v.object({ room, before: v.optional(cursor), limit: v.optional(pageSize) }),
+    'chat:changes': v.object({ room, since: rev, limit: v.optional(pageSize) }),
     'notify:list': v.optional(
       v.object({ before: v.optional(cursor), limit: v.optional(pageSize) }),
       {},
@@ -157,6 +160,8 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
       // Empty when the room is over the server's list limit; `memberCount` still counts.
       members: v.array(user),
       memberCount: v.optional(memberCount),
+      // The room's revision when the page was read; absent from servers without change tracking.
+      rev: v.optional(rev),
     }),
     'chat:leave': v.object({ room }),
     'chat:send': v.object({ message: chatMessage, duplicate: v.boolean() }),
@@ -164,6 +169,9 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
     'chat:delete': v.object({ room, id, deletedAt: timestamp }),
     'chat:typing': v.object({}),
     'chat:history': v.object({ room, ...page }),
+    // Messages edited or deleted after `since`, oldest change first. With `more`, ask again
+    // from `rev`; without it, `rev` is the room's revision now.
+    'chat:changes': v.object({ room, messages: v.array(chatMessage), rev, more: v.boolean() }),
     'notify:list': v.object({
       items: v.array(notification),
       unread,

@@ -67,6 +67,7 @@ export type ChatEditPayload = ClientPayloads['chat:edit'];
 export type ChatDeletePayload = ClientPayloads['chat:delete'];
 export type ChatTypingPayload = ClientPayloads['chat:typing'];
 export type ChatHistoryPayload = ClientPayloads['chat:history'];
+export type ChatChangesPayload = ClientPayloads['chat:changes'];
 export type NotifyListPayload = ClientPayloads['notify:list'];
 export type NotifyReadPayload = ClientPayloads['notify:read'];
 export type NotifyDismissPayload = ClientPayloads['notify:dismiss'];
@@ -76,6 +77,7 @@ export type ChatSendResult = ClientResults['chat:send'];
 export type ChatEditResult = ClientResults['chat:edit'];
 export type ChatDeleteResult = ClientResults['chat:delete'];
 export type ChatHistoryResult = ClientResults['chat:history'];
+export type ChatChangesResult = ClientResults['chat:changes'];
 export type NotifyListResult = ClientResults['notify:list'];
 export type UnreadResult = ClientResults['notify:read'];
 

@@ -4,6 +4,7 @@ import {
   requireCursor,
   type AppendOptions,
   type AppendResult,
+  type ChangesPage,
   type HistoryPage,
   type MessagePatch,
   type NewMessage,
@@ -33,7 +34,8 @@ export interface RedisStoreOptions {
 }
 
 // Appends a message and trims the room, atomically; a known dedupe key returns the stored JSON.
-// KEYS: seq, idx (zset seq→id), msg (hash id→json), dedupe. ARGV: id, json without seq, max, ttl, dedupe?
+// KEYS: seq, idx (zset seq→id), msg (hash id→json), dedupe, chg (zset rev→id).
+// ARGV: id, json without seq, max, ttl, dedupe?
 const APPEND = `
 if ARGV[5] == '1' then
   local seen = redis.call('GET', KEYS[4])
@@ -48,16 +50,20 @@ if over > 0 then
   local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
   redis.call('HDEL', KEYS[3], unpack(old))
+  redis.call('ZREM', KEYS[5], unpack(old))
 end
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], json, 'PX', ARGV[4]) end
 return {0, json}
 `;
 
-// Replaces a message only if it still exists (it may have been trimmed meanwhile).
+// Replaces a message only if it still exists (it may have been trimmed meanwhile) and records
+// the change under the room's next revision. KEYS: msg, rev, chg. ARGV: id, json.
 const REPLACE = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
+local rev = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], rev, ARGV[1])
+return rev
 `;
 
 // Adds an unread notification and trims the feed; returns the unread count.
@@ -118,7 +124,14 @@ export class RedisStore implements WirekitStore {
 
   #room(room: string) {
     const base = `${this.#prefix}chat:{${room}}:`;
-    return { seq: `${base}seq`, idx: `${base}idx`, msg: `${base}msg`, dedupe: `${base}dd:` };
+    return {
+      seq: `${base}seq`,
+      idx: `${base}idx`,
+      msg: `${base}msg`,
+      dedupe: `${base}dd:`,
+      rev: `${base}rev`,
+      chg: `${base}chg`,
+    };
   }
 
   #feed(userId: string) {
@@ -131,11 +144,12 @@ export class RedisStore implements WirekitStore {
     const dedupe = options.dedupeKey;
     const reply = (await this.#redis.eval(
       APPEND,
-      4,
+      5,
       keys.seq,
       keys.idx,
       keys.msg,
       keys.dedupe + (dedupe ?? ''),
+      keys.chg,
       message.id,
       JSON.stringify(message),
       this.#maxHistory,
@@ -157,8 +171,53 @@ export class RedisStore implements WirekitStore {
       'deletedAt' in patch
         ? { ...current, text: '', deletedAt: patch.deletedAt }
         : { ...current, text: patch.text, editedAt: patch.editedAt };
-    const done = await this.#redis.eval(REPLACE, 1, this.#room(room).msg, id, JSON.stringify(next));
-    return done === 1 ? next : null;
+    const keys = this.#room(room);
+    const rev = await this.#redis.eval(
+      REPLACE,
+      3,
+      keys.msg,
+      keys.rev,
+      keys.chg,
+      id,
+      JSON.stringify(next),
+    );
+    return rev === 0 ? null : next;
+  }
+
+  async revision(room: string): Promise<number> {
+    return Number((await this.#redis.get(this.#room(room).rev)) ?? 0);
+  }
+
+  async changes(room: string, options: { since: number; limit: number }): Promise<ChangesPage> {
+    const keys = this.#room(room);
+    const [flat, head] = results(
+      await this.#redis
+        .multi()
+        .zrangebyscore(
+          keys.chg,
+          `(${options.since}`,
+          '+inf',
+          'WITHSCORES',
+          'LIMIT',
+          0,
+          options.limit + 1,
+        )
+        .get(keys.rev)
+        .exec(),
+    ) as [string[], string | null];
+    const entries: { id: string; rev: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      entries.push({ id: flat[i] ?? '', rev: Number(flat[i + 1]) });
+    }
+    const more = entries.length > options.limit;
+    const page = entries.slice(0, options.limit);
+    const rev = more ? (page[page.length - 1]?.rev ?? options.since) : Number(head ?? 0);
+    if (page.length === 0) return { messages: [], rev, more };
+    const jsons = await this.#redis.hmget(keys.msg, ...page.map((e) => e.id));
+    const messages = jsons.flatMap((json) =>
+      json === null ? [] : [JSON.parse(json) as ChatMessage],
+    );
+    return { messages, rev, more };
   }
 
   async history(room: string, options: { before?: string; limit: number }): Promise<HistoryPage> {

@@ -4,6 +4,8 @@ import {
   ackError,
   ackOk,
   type Ack,
+  type ChatChangesPayload,
+  type ChatChangesResult,
   type ChatDeletePayload,
   type ChatDeleteResult,
   type ChatEditPayload,
@@ -126,6 +128,9 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
       this.#presence.joined(session.id, session.ref, room);
     }
     const page = await this.#store.history(room, { limit: payload.limit ?? this.#joinHistory });
+    // Read after joining the channel: any change past this revision is also broadcast to us.
+    const store = this.#store;
+    const rev = store.revision && store.changes ? await store.revision(room) : undefined;
     // Last: nothing async may run between the snapshot and the ack, so no later presence
     // update of this process can overtake the ack's member list on the wire.
     let snapshot;
@@ -144,6 +149,7 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
       nextCursor: page.nextCursor,
       members,
       memberCount,
+      ...(rev !== undefined ? { rev } : {}),
     });
   }
 
@@ -291,6 +297,23 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
       ...(before !== undefined ? { before } : {}),
     });
     return ackOk({ room, messages: page.messages, nextCursor: page.nextCursor });
+  }
+
+  /** Edits and deletions since a revision, for a client that rejoins with older messages. */
+  async changes(session: Session<U>, payload: ChatChangesPayload): Promise<Ack<ChatChangesResult>> {
+    const { room, since } = payload;
+    if (!session.rooms.has(room) && !(await this.#authorize(session.user, room))) {
+      return ackError('forbidden', `not allowed to read room ${room}`);
+    }
+    const store = this.#store;
+    if (!store.revision || !store.changes) {
+      return ackError('unavailable', 'this server does not track changes');
+    }
+    const page = await store.changes(room, {
+      since,
+      limit: payload.limit ?? DEFAULT_PAGE_SIZE,
+    });
+    return ackOk({ room, messages: page.messages, rev: page.rev, more: page.more });
   }
 }
 

@@ -3,6 +3,7 @@ import {
   requireCursor,
   type AppendOptions,
   type AppendResult,
+  type ChangesPage,
   type HistoryPage,
   type MessagePatch,
   type NewMessage,
@@ -39,6 +40,10 @@ export interface MemoryStoreOptions {
 interface RoomState {
   seq: number;
   messages: ChatMessage[];
+  /** Bumped by every edit and deletion. */
+  rev: number;
+  /** Message id → revision of its last change; in revision order (re-inserted on change). */
+  changed: Map<string, number>;
 }
 
 interface FeedState {
@@ -98,7 +103,7 @@ export class MemoryStore implements WirekitStore {
       // Re-insert so Map order is least-recently-written first.
       this.#rooms.delete(message.room);
     } else {
-      room = { seq: 0, messages: [] };
+      room = { seq: 0, messages: [], rev: 0, changed: new Map() };
     }
     this.#rooms.set(message.room, room);
     if (this.#rooms.size > this.#maxRooms) {
@@ -109,7 +114,8 @@ export class MemoryStore implements WirekitStore {
     const stored: ChatMessage = { ...structuredClone(message), seq: room.seq };
     room.messages.push(stored);
     if (room.messages.length > this.#maxHistory) {
-      room.messages.splice(0, room.messages.length - this.#maxHistory);
+      const trimmed = room.messages.splice(0, room.messages.length - this.#maxHistory);
+      for (const old of trimmed) room.changed.delete(old.id);
     }
     if (key !== undefined) {
       this.#dedupe.set(key, { message: stored, expires: now + (options.dedupeTtlMs ?? DAY) });
@@ -127,16 +133,47 @@ export class MemoryStore implements WirekitStore {
   }
 
   async updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null> {
-    const messages = this.#rooms.get(room)?.messages;
-    const index = messages?.findIndex((m) => m.id === id) ?? -1;
-    const current = index >= 0 ? messages?.[index] : undefined;
-    if (!messages || !current) return null;
+    const state = this.#rooms.get(room);
+    const index = state?.messages.findIndex((m) => m.id === id) ?? -1;
+    const current = index >= 0 ? state?.messages[index] : undefined;
+    if (!state || !current) return null;
     const next: ChatMessage =
       'deletedAt' in patch
         ? { ...current, text: '', deletedAt: patch.deletedAt }
         : { ...current, text: patch.text, editedAt: patch.editedAt };
-    messages[index] = next;
+    state.messages[index] = next;
+    state.rev += 1;
+    state.changed.delete(id);
+    state.changed.set(id, state.rev);
     return structuredClone(next);
+  }
+
+  async revision(room: string): Promise<number> {
+    return this.#rooms.get(room)?.rev ?? 0;
+  }
+
+  async changes(room: string, options: { since: number; limit: number }): Promise<ChangesPage> {
+    const state = this.#rooms.get(room);
+    if (!state) return { messages: [], rev: 0, more: false };
+    const ids: string[] = [];
+    let rev = state.rev;
+    let more = false;
+    for (const [id, changedAt] of state.changed) {
+      if (changedAt <= options.since) continue;
+      if (ids.length === options.limit) {
+        more = true;
+        break;
+      }
+      ids.push(id);
+      rev = changedAt;
+    }
+    if (!more) rev = state.rev;
+    const byId = new Map(state.messages.map((m) => [m.id, m]));
+    const messages = ids.flatMap((id) => {
+      const message = byId.get(id);
+      return message ? [structuredClone(message)] : [];
+    });
+    return { messages, rev, more };
   }
 
   async history(room: string, options: { before?: string; limit: number }): Promise<HistoryPage> {

@@ -13,6 +13,16 @@ export interface HistoryPage {
   nextCursor: string | null;
 }
 
+/** Messages edited or deleted after a room revision, oldest change first. */
+export interface ChangesPage {
+  /** The current state of each changed message still in history (once, however often changed). */
+  messages: ChatMessage[];
+  /** With `more`, the revision to ask from next; without it, the room's revision now. */
+  rev: number;
+  /** More changes than `limit` were found. */
+  more: boolean;
+}
+
 /** One page of a user's notifications, newest first. */
 export interface NotificationPage {
   items: Notification[];
@@ -58,6 +68,14 @@ export interface WirekitStore {
   updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null>;
   /** The `limit` newest messages older than `before` (all if unset), oldest first. */
   history(room: string, options: { before?: string; limit: number }): Promise<HistoryPage>;
+  /**
+   * The room's revision: a counter that every successful {@link updateMessage} bumps (0 before
+   * the first). Optional, together with {@link changes}: a store without them still works,
+   * but a client that rejoins does not learn of edits and deletions of older messages it holds.
+   */
+  revision?(room: string): Promise<number>;
+  /** Messages changed after revision `since`, oldest change first; see {@link ChangesPage}. */
+  changes?(room: string, options: { since: number; limit: number }): Promise<ChangesPage>;
   /** Adds an unread notification to a user's feed; resolves to the new unread count. */
   addNotification(userId: string, notification: Notification): Promise<number>;
   /** The `limit` newest notifications older than `before`, newest first, with the unread count. */

@@ -122,6 +122,96 @@ export function storeSuite(
     });
   });
 
+  describe(`${name} store: change tracking`, () => {
+    const tracked = async (limits: Partial<SuiteLimits> = {}) => {
+      const store = await make(limits);
+      if (!store.revision || !store.changes) throw new Error(`${name} does not track changes`);
+      return {
+        store,
+        revision: store.revision.bind(store),
+        changes: store.changes.bind(store),
+      };
+    };
+
+    it('bumps the room revision on every edit and deletion, not on appends or misses', async () => {
+      const { store, revision } = await tracked();
+      expect(await revision('rv')).toBe(0);
+      const { message } = await store.appendMessage(draft('rv', 'one'));
+      await store.appendMessage(draft('rv', 'two'));
+      expect(await revision('rv')).toBe(0);
+      await store.updateMessage('rv', message.id, { text: 'one!', editedAt: 5 });
+      await store.updateMessage('rv', message.id, { deletedAt: 6 });
+      await store.updateMessage('rv', 'missing', { deletedAt: 7 });
+      expect(await revision('rv')).toBe(2);
+      expect(await revision('other-room')).toBe(0);
+    });
+
+    it('lists each changed message once, in its latest state, oldest change first', async () => {
+      const { store, revision, changes } = await tracked();
+      const ids: string[] = [];
+      for (let i = 1; i <= 4; i++) {
+        ids.push((await store.appendMessage(draft('ch', `m${i}`))).message.id);
+      }
+      const [a = '', b = '', c = ''] = ids;
+      await store.updateMessage('ch', a, { text: 'a1', editedAt: 1 });
+      const since = await revision('ch');
+      await store.updateMessage('ch', b, { text: 'b1', editedAt: 2 });
+      await store.updateMessage('ch', c, { deletedAt: 3 });
+      await store.updateMessage('ch', b, { text: 'b2', editedAt: 4 });
+
+      const page = await changes('ch', { since, limit: 10 });
+      expect(page.messages.map((m) => [m.id, m.text])).toEqual([
+        [c, ''],
+        [b, 'b2'],
+      ]);
+      expect(page.messages[0]?.deletedAt).toBe(3);
+      expect(page).toMatchObject({ rev: 4, more: false });
+      expect(await changes('ch', { since: 0, limit: 10 })).toMatchObject({ rev: 4, more: false });
+      expect((await changes('ch', { since: 4, limit: 10 })).messages).toEqual([]);
+      expect(await changes('nowhere', { since: 0, limit: 10 })).toEqual({
+        messages: [],
+        rev: 0,
+        more: false,
+      });
+    });
+
+    it('pages changes by revision with more and rev', async () => {
+      const { store, changes } = await tracked();
+      const ids: string[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const { message } = await store.appendMessage(draft('cp', `m${i}`));
+        ids.push(message.id);
+        await store.updateMessage('cp', message.id, { text: `e${i}`, editedAt: i });
+      }
+      const seen: string[] = [];
+      let since = 0;
+      let pages = 0;
+      for (;;) {
+        const page = await changes('cp', { since, limit: 2 });
+        pages += 1;
+        seen.push(...page.messages.map((m) => m.text));
+        expect(page.rev).toBeGreaterThan(since);
+        since = page.rev;
+        if (!page.more) break;
+      }
+      expect(seen).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+      expect(pages).toBe(3);
+      expect(since).toBe(5);
+    });
+
+    it('forgets changes of messages trimmed from history', async () => {
+      const { store, changes } = await tracked({ maxHistoryPerRoom: 3 });
+      const first = (await store.appendMessage(draft('ct', 'm1'))).message;
+      await store.updateMessage('ct', first.id, { text: 'm1!', editedAt: 1 });
+      const second = (await store.appendMessage(draft('ct', 'm2'))).message;
+      await store.updateMessage('ct', second.id, { text: 'm2!', editedAt: 2 });
+      for (let i = 3; i <= 4; i++) await store.appendMessage(draft('ct', `m${i}`));
+      const page = await changes('ct', { since: 0, limit: 10 });
+      expect(page.messages.map((m) => m.text)).toEqual(['m2!']);
+      expect(page.rev).toBe(2);
+    });
+  });
+
   describe(`${name} store: notifications`, () => {
     it('counts unread, lists newest first with cursors and read flags', async () => {
       const store = await make();

@@ -37,6 +37,8 @@ export function createFakeServer() {
   const replies = new Map<string, Reply>();
   const peers = new Set<MemoryPeer>();
   let notifications: Notification[] = [];
+  /** Room revision and message id → revision of its last change, as a tracking store keeps. */
+  const changes = { rev: 0, byId: new Map<string, number>(), pageLimit: 100 };
 
   const page = (room: unknown, before: number, limit: number) => {
     const older = messages.filter((m) => m.room === room && m.seq < before);
@@ -53,7 +55,21 @@ export function createFakeServer() {
       room: d.room,
       ...page(d.room, Infinity, (d.limit as number | undefined) ?? 50),
       members: [OTHER, ME],
+      rev: changes.rev,
     }),
+    'chat:changes': (d) => {
+      const since = d.since as number;
+      const changed = [...changes.byId].filter(([, rev]) => rev > since);
+      const slice = changed.slice(0, changes.pageLimit);
+      const more = changed.length > slice.length;
+      return {
+        ok: true,
+        room: d.room,
+        messages: slice.map(([id]) => messages.find((m) => m.id === id)!),
+        rev: more ? slice.at(-1)![1] : changes.rev,
+        more,
+      };
+    },
     'chat:history': (d) => ({
       ok: true,
       room: d.room,
@@ -107,6 +123,19 @@ export function createFakeServer() {
     messages,
     received,
     replies,
+    changes,
+    /** Edits or deletes a stored message while no client may be listening (no broadcast). */
+    change(id: string, patch: { text: string } | { deleted: true }) {
+      const index = messages.findIndex((m) => m.id === id);
+      const current = messages[index]!;
+      changes.rev += 1;
+      messages[index] =
+        'deleted' in patch
+          ? { ...current, text: '', deletedAt: 5_000 + changes.rev }
+          : { ...current, text: patch.text, editedAt: 5_000 + changes.rev };
+      changes.byId.delete(id);
+      changes.byId.set(id, changes.rev);
+    },
     setNotifications(items: Notification[]) {
       notifications = items;
     },
