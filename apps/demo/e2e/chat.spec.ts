@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './helpers.js';
+import { signIn, visit } from './helpers.js';
 
 test('two users chat: messages, typing indicator and presence', async ({ browser }) => {
   const alice = await signIn(browser, 'Alice');
   const bob = await signIn(browser, 'Bob');
-  await alice.goto('/chat/general');
-  await bob.goto('/chat/general');
+  await visit(alice, '/chat/general');
+  await visit(bob, '/chat/general');
 
   const aliceLog = alice.getByRole('log');
   const bobLog = bob.getByRole('log');

@@ -2,11 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { expect, type Browser, type Page } from '@playwright/test';
 
+/** Resolves once the app on `page` has hydrated (keys and clicks reach its handlers). */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator('html[data-hydrated]')).toBeAttached();
+}
+
+/** Navigates and waits for hydration: a key pressed before it would be lost. */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await hydrated(page);
+}
+
 /** Opens a fresh browser context (its own cookies) and signs in with `name`. */
 export async function signIn(browser: Browser, name: string, baseURL?: string): Promise<Page> {
   const context = await browser.newContext(baseURL ? { baseURL } : {});
   const page = await context.newPage();
-  await page.goto('/');
+  await visit(page, '/');
   await page.getByLabel('Display name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/chat$/);

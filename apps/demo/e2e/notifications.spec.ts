@@ -1,15 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './helpers.js';
+import { signIn, visit } from './helpers.js';
 
 test('a notification reaches only its user: badge, toast, mark all read', async ({ browser }) => {
   const carol = await signIn(browser, 'Carol');
   const dave = await signIn(browser, 'Dave');
-  await dave.goto('/chat');
+  await visit(dave, '/chat');
   const daveBell = dave.getByRole('button', { name: /notifications/i });
   const carolBell = carol.getByRole('button', { name: /notifications/i });
   await expect(daveBell).toBeVisible();
 
-  await carol.goto('/notifications');
+  await visit(carol, '/notifications');
   await carol.getByLabel('A user').check();
   await carol.getByLabel('Display name').fill('Dave');
   await carol.getByLabel('Title').fill('Deploy finished');

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { freePort, signIn, startProcess, stopProcess } from './helpers.js';
+import { freePort, signIn, startProcess, stopProcess, visit } from './helpers.js';
 
 // The production build (`vite build`, run by turbo before this test) served by server.js,
 // with the Redis store and adapter, so history survives a server restart.
@@ -42,8 +42,8 @@ test('production server: chat, then a restart mid-chat delivers the pending mess
 }) => {
   const gina = await signIn(browser, 'Gina', baseURL);
   const hugo = await signIn(browser, 'Hugo', baseURL);
-  await gina.goto('/chat/random?monitor');
-  await hugo.goto('/chat/random');
+  await visit(gina, '/chat/random?monitor');
+  await visit(hugo, '/chat/random');
   const ginaLog = gina.getByRole('log');
   const hugoLog = hugo.getByRole('log');
 

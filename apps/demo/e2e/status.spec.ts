@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { signIn } from './helpers.js';
+import { signIn, visit } from './helpers.js';
 
 test('status page: pool snapshot and live server stats over SSE', async ({ browser }) => {
   const erin = await signIn(browser, 'Erin');
-  await erin.goto('/status');
+  await visit(erin, '/status');
   await expect(erin.getByTestId('sse-state')).toHaveText('connected');
   await expect(erin.getByTestId('live-connections')).toHaveText(/^[1-9]\d*$/);
   await expect(erin.getByTestId('pool-row').first()).toContainText('connected');
@@ -12,7 +12,7 @@ test('status page: pool snapshot and live server stats over SSE', async ({ brows
 
 test('the dev monitor overlay shows the connection and its state change', async ({ browser }) => {
   const frank = await signIn(browser, 'Frank');
-  await frank.goto('/chat/general');
+  await visit(frank, '/chat/general');
   const monitor = frank.getByRole('region', { name: /wirekit connections?/i });
   await expect(monitor).toBeVisible();
   await expect(monitor).toContainText('connected');
