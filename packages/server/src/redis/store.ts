@@ -56,11 +56,15 @@ if ARGV[5] == '1' then redis.call('SET', KEYS[4], json, 'PX', ARGV[4]) end
 return {0, json}
 `;
 
-// Replaces a message only if it still exists (it may have been trimmed meanwhile) and records
-// the change under the room's next revision. KEYS: msg, rev, chg. ARGV: id, json.
+// Replaces a message only if it is unchanged since it was read (compare-and-set: a concurrent
+// edit or deletion wins, the caller reads again), and records the change under the room's next
+// revision. KEYS: msg, rev, chg. ARGV: id, json read, json to write. Returns the revision,
+// 0 when the message is gone, -1 on a conflict.
 const REPLACE = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if current ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 local rev = redis.call('INCR', KEYS[2])
 redis.call('ZADD', KEYS[3], rev, ARGV[1])
 return rev
@@ -165,23 +169,34 @@ export class RedisStore implements WirekitStore {
   }
 
   async updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null> {
-    const current = await this.getMessage(room, id);
-    if (!current) return null;
-    const next: ChatMessage =
-      'deletedAt' in patch
-        ? { ...current, text: '', deletedAt: patch.deletedAt }
-        : { ...current, text: patch.text, editedAt: patch.editedAt };
     const keys = this.#room(room);
-    const rev = await this.#redis.eval(
-      REPLACE,
-      3,
-      keys.msg,
-      keys.rev,
-      keys.chg,
-      id,
-      JSON.stringify(next),
-    );
-    return rev === 0 ? null : next;
+    // Another writer may change the message between our read and write: read again. Each
+    // round one of n concurrent writers wins, so n writers are done in n rounds.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const json = await this.#redis.hget(keys.msg, id);
+      if (json === null) return null;
+      const current = JSON.parse(json) as ChatMessage;
+      if (current.deletedAt !== undefined) return null;
+      const next: ChatMessage =
+        'deletedAt' in patch
+          ? { ...current, text: '', deletedAt: patch.deletedAt }
+          : { ...current, text: patch.text, editedAt: patch.editedAt };
+      const rev = Number(
+        await this.#redis.eval(
+          REPLACE,
+          3,
+          keys.msg,
+          keys.rev,
+          keys.chg,
+          id,
+          json,
+          JSON.stringify(next),
+        ),
+      );
+      if (rev > 0) return next;
+      if (rev === 0) return null;
+    }
+    throw new Error(`message ${id} in room ${room} kept changing; update not applied`);
   }
 
   async revision(room: string): Promise<number> {

@@ -136,7 +136,7 @@ export class MemoryStore implements WirekitStore {
     const state = this.#rooms.get(room);
     const index = state?.messages.findIndex((m) => m.id === id) ?? -1;
     const current = index >= 0 ? state?.messages[index] : undefined;
-    if (!state || !current) return null;
+    if (!state || !current || current.deletedAt !== undefined) return null;
     const next: ChatMessage =
       'deletedAt' in patch
         ? { ...current, text: '', deletedAt: patch.deletedAt }

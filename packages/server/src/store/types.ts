@@ -64,7 +64,10 @@ export interface WirekitStore {
   appendMessage(message: NewMessage, options?: AppendOptions): Promise<AppendResult>;
   /** A message by id, or `null` if it was never stored or has been trimmed. */
   getMessage(room: string, id: string): Promise<ChatMessage | null>;
-  /** Applies an edit or deletion; `null` if the message does not exist. */
+  /**
+   * Applies an edit or deletion atomically; `null` if the message does not exist or is deleted
+   * already (a deleted message is never edited back to life, nor its deletion moved).
+   */
   updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null>;
   /** The `limit` newest messages older than `before` (all if unset), oldest first. */
   history(room: string, options: { before?: string; limit: number }): Promise<HistoryPage>;

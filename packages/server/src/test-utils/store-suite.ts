@@ -122,6 +122,39 @@ export function storeSuite(
     });
   });
 
+  describe(`${name} store: deletion is final`, () => {
+    it('never edits a deleted message back to life, nor moves its deletion', async () => {
+      const store = await make();
+      const { message } = await store.appendMessage(draft('fin', 'secret'));
+      expect(await store.updateMessage('fin', message.id, { deletedAt: 10 })).not.toBeNull();
+      expect(
+        await store.updateMessage('fin', message.id, { text: 'back', editedAt: 11 }),
+      ).toBeNull();
+      expect(await store.updateMessage('fin', message.id, { deletedAt: 12 })).toBeNull();
+      expect(await store.getMessage('fin', message.id)).toMatchObject({ text: '', deletedAt: 10 });
+      expect(await store.revision?.('fin')).toBe(1);
+    });
+
+    it('concurrent edits and a deletion: every applied change counted, the deletion wins', async () => {
+      const store = await make();
+      const { message } = await store.appendMessage(draft('race', 'v0'));
+      const ops = Array.from({ length: 21 }, (_, i) =>
+        i === 10
+          ? store.updateMessage('race', message.id, { deletedAt: 100 })
+          : store.updateMessage('race', message.id, { text: `v${i + 1}`, editedAt: i + 1 }),
+      );
+      const results = await Promise.all(ops);
+      expect(results[10]).toMatchObject({ text: '', deletedAt: 100 });
+      const stored = await store.getMessage('race', message.id);
+      expect(stored).toMatchObject({ text: '', deletedAt: 100 });
+      const applied = results.filter((r) => r !== null).length;
+      expect(await store.revision?.('race')).toBe(applied);
+      // Nothing applied after the deletion: each edit that reports success came before it.
+      const page = await store.changes?.('race', { since: 0, limit: 10 });
+      expect(page?.messages).toEqual([stored]);
+    });
+  });
+
   describe(`${name} store: change tracking`, () => {
     const tracked = async (limits: Partial<SuiteLimits> = {}) => {
       const store = await make(limits);
