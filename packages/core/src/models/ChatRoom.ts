@@ -491,8 +491,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
 
   /**
    * Applies the room's changes since `since` to the messages we hold (the others are loaded
-   * current when paged in). Keeps `#rev` where it was if a request fails: the next rejoin asks
-   * again.
+   * current when paged in), advancing `#rev` page by page: after a failed request the next
+   * rejoin asks again from the last page applied.
    */
   async #syncChanges(epoch: number, since: number): Promise<boolean | 'stale'> {
     let from = since;
