@@ -2,7 +2,7 @@ import { Connection, socketio, websocket, type WebSocketConstructor } from '@wir
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { startBenchServer } from './servers.js';
-import { interleaved, spreadNote } from './rounds.js';
+import { interleaved, receiveRows } from './rounds.js';
 import { percentile, type Row } from './table.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -141,38 +141,14 @@ export async function nodeTransportSuites(): Promise<Row[]> {
       ['raw socket.io-client'],
       ['wirekit socketio()', 'raw socket.io-client'],
     ];
-    for (const [name, baseline] of pairs) {
-      const { rate } = results[name];
-      rows.push({
+    rows.push(
+      ...receiveRows(results, pairs, {
         suite,
-        name,
-        value: rate.median,
-        unit: 'msg/s',
-        better: 'higher',
-        baseline,
-        note: spreadNote(rate),
-      });
-    }
-    rows.push({
-      suite,
-      name: 'wirekit socketio() vs raw ws',
-      value: results['wirekit socketio()'].rate.median,
-      unit: 'msg/s',
-      better: 'higher',
-      baseline: 'raw ws',
-    });
-    for (const [name, baseline] of pairs) {
-      const { cpu } = results[name];
-      rows.push({
-        suite: cpuSuite,
-        name,
-        value: cpu.median,
-        unit: 'µs',
-        better: 'lower',
-        baseline,
-        note: spreadNote(cpu),
-      });
-    }
+        cpuSuite,
+        socketio: 'wirekit socketio()',
+        rawWebSocket: 'raw ws',
+      }),
+    );
     ws.close();
 
     // Round trips: sequential acked sends.

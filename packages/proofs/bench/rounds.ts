@@ -1,3 +1,5 @@
+import type { Row } from './table.js';
+
 /**
  * Interleaved rounds for comparative benches on a shared, noisy machine: every round runs each
  * contender once (in a rotating order), so a burst of load from another process lands on all
@@ -60,3 +62,40 @@ const short = (v: number) =>
 /** `median of 7, 98k–121k` for the table's note. */
 export const spreadNote = (s: Samples) =>
   `median of ${s.values.length}, ${short(s.min)}–${short(s.max)}`;
+
+/**
+ * The rows of a receive-throughput comparison (Node or Chromium): per contender its median rate
+ * and CPU time per message against its baseline, plus wirekit `socketio()` against the raw
+ * WebSocket, so the cost of the socket.io protocol itself shows too.
+ */
+export function receiveRows<K extends string>(
+  results: Record<K, Record<'rate' | 'cpu', Samples>>,
+  pairs: [name: K, baseline?: K][],
+  labels: { suite: string; cpuSuite: string; socketio: K; rawWebSocket: K },
+): Row[] {
+  const row = (suite: string, name: K, s: Samples, unit: string, baseline?: K): Row => ({
+    suite,
+    name,
+    value: s.median,
+    unit,
+    better: unit === 'µs' ? 'lower' : 'higher',
+    baseline,
+    note: spreadNote(s),
+  });
+  return [
+    ...pairs.map(([name, baseline]) =>
+      row(labels.suite, name, results[name].rate, 'msg/s', baseline),
+    ),
+    {
+      suite: labels.suite,
+      name: `${labels.socketio} vs ${labels.rawWebSocket}`,
+      value: results[labels.socketio].rate.median,
+      unit: 'msg/s',
+      better: 'higher',
+      baseline: labels.rawWebSocket,
+    },
+    ...pairs.map(([name, baseline]) =>
+      row(labels.cpuSuite, name, results[name].cpu, 'µs', baseline),
+    ),
+  ];
+}

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ReceiveKind } from './pages/receive.js';
-import { interleaved, spreadNote } from '../rounds.js';
+import { interleaved, receiveRows } from '../rounds.js';
 import { startBenchServer } from '../servers.js';
 import type { Row } from '../table.js';
 import { buildBenchPages, serveBenchPages } from './build.js';
@@ -98,35 +98,12 @@ export async function chromiumReceiveSuite(): Promise<Row[]> {
       ['raw socket.io-client'],
       ['wirekit socketio()', 'raw socket.io-client'],
     ];
-    const rows: Row[] = pairs.map(([name, baseline]) => ({
+    return receiveRows(results, pairs, {
       suite,
-      name,
-      value: results[name].rate.median,
-      unit: 'msg/s',
-      better: 'higher',
-      baseline,
-      note: spreadNote(results[name].rate),
-    }));
-    rows.push({
-      suite,
-      name: 'wirekit socketio() vs raw WebSocket',
-      value: results['wirekit socketio()'].rate.median,
-      unit: 'msg/s',
-      better: 'higher',
-      baseline: 'raw WebSocket',
+      cpuSuite,
+      socketio: 'wirekit socketio()',
+      rawWebSocket: 'raw WebSocket',
     });
-    for (const [name, baseline] of pairs) {
-      rows.push({
-        suite: cpuSuite,
-        name,
-        value: results[name].cpu.median,
-        unit: 'µs',
-        better: 'lower',
-        baseline,
-        note: spreadNote(results[name].cpu),
-      });
-    }
-    return rows;
   } finally {
     await browser.close();
     pages.close();

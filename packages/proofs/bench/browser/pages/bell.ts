@@ -5,19 +5,13 @@
  * A render is one batch of DOM mutations under the component (one MutationObserver callback:
  * every synchronous DOM update of a task lands in one); renders are binned by animation frame.
  */
-import { createPool, socketio } from '@wirekit/core';
 import { NotificationBell } from '@wirekit/ui';
 import { flushSync, mount, unmount } from 'svelte';
 import NaiveBell from './NaiveBell.svelte';
+import { benchPool } from './bench-pool.js';
 import { until } from './wait.js';
 
-const server = new URLSearchParams(location.search).get('server') ?? '';
-const pool = createPool({
-  url: server,
-  transport: socketio(),
-  auth: () => 'token-alice',
-  heartbeat: false,
-});
+const pool = benchPool();
 const app = document.getElementById('app') as HTMLElement;
 
 let frame = 0;

@@ -2,27 +2,15 @@
  * ChatPanel render bench page. The Node side (bench/browser/ui.ts) drives it through
  * `window.benchChat`; data comes from a real wirekit server over Socket.IO (`?server=`).
  */
-import {
-  createChatRoom,
-  createPool,
-  frameScheduler,
-  socketio,
-  type BatchScheduler,
-  type ChatItem,
-} from '@wirekit/core';
+import { createChatRoom, frameScheduler, type BatchScheduler, type ChatItem } from '@wirekit/core';
 import { ChatMessageList, ChatPanel, chatLabelsEn } from '@wirekit/ui';
 import { flushSync, mount, unmount } from 'svelte';
 import NaiveChat from './NaiveChat.svelte';
 import NaiveMessages from './NaiveMessages.svelte';
+import { benchPool } from './bench-pool.js';
 import { until } from './wait.js';
 
-const server = new URLSearchParams(location.search).get('server') ?? '';
-const pool = createPool({
-  url: server,
-  transport: socketio(),
-  auth: () => 'token-alice',
-  heartbeat: false,
-});
+const pool = benchPool();
 const app = document.getElementById('app') as HTMLElement;
 
 export type Kind = 'panel' | 'naive';
