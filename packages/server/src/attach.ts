@@ -236,6 +236,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     options.rateLimit === false
       ? false
       : (options.rateLimit ?? { capacity: 30, refillPerSecond: 10 });
+  const perSocket = rateLimit !== false && rateLimit.per === 'socket';
   const limiter = rateLimit
     ? new RateLimiter({
         capacity: rateLimit.capacity,
@@ -339,11 +340,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     // Every session sits in its user's channel: notifications and other-tab sync go there.
     void socket.join(userChannel(session.user.id));
     const rate =
-      limiter && rateLimit
-        ? limiter.acquire(
-            rateLimit.per === 'socket' ? `socket:${socket.id}` : `user:${session.user.id}`,
-          )
-        : null;
+      limiter?.acquire(perSocket ? `socket:${socket.id}` : `user:${session.user.id}`) ?? null;
     const bucket = rate?.bucket ?? null;
     let queue: Promise<unknown> = Promise.resolve();
     let expiryTimer: ReturnType<typeof setTimeout> | undefined;
