@@ -202,6 +202,32 @@ describe('ChatRoom against the real server', () => {
     );
   });
 
+  it('orders edits by version when the server clock steps back between them', async () => {
+    // A clock corrected backwards, or the next edit handled by a node whose clock is behind.
+    let clock = 9_000_000;
+    const server = await startReal(new MemoryStore(), 0, { now: () => clock });
+    const alice = room(tab(server.url, 'alice').connection);
+    const bob = room(tab(server.url, 'bob').connection);
+    await Promise.all([joined(alice), joined(bob)]);
+    alice.send('draft');
+    await waitFor(() => expect(texts(bob)).toEqual(['draft']));
+    const id = bob.getSnapshot().messages.at(0)!.id;
+    await waitFor(() => expect(alice.getSnapshot().messages.at(0)?.id).toBe(id));
+
+    await alice.edit(id, 'first edit');
+    await waitFor(() => expect(texts(bob)).toEqual(['first edit']));
+    clock = 1_000_000;
+    await alice.edit(id, 'second edit');
+    await waitFor(() =>
+      expect(bob.getSnapshot().messages.at(0)).toMatchObject({
+        text: 'second edit',
+        editedAt: 1_000_000,
+        version: 2,
+      }),
+    );
+    expect(alice.getSnapshot().messages.at(0)).toMatchObject({ text: 'second edit', version: 2 });
+  });
+
   it('typing reaches the other client and expires', async () => {
     const server = await startReal(new MemoryStore());
     const alice = room(tab(server.url, 'alice').connection);

@@ -416,6 +416,65 @@ describe('ChatRoom', () => {
     });
   });
 
+  describe('ordering edits', () => {
+    const text = (room: ChatRoom, seq: number) =>
+      [...room.getSnapshot().messages].find((m) => m.seq === seq)?.text;
+
+    it('orders edits by version, not by the clock of the node that made them', async () => {
+      const { fake, room } = await started();
+      fake.emit('chat:message', message(1));
+      // Node A's clock runs ahead: its edit carries the later editedAt but is the older change.
+      fake.emit('chat:edited', message(1, { text: 'first', editedAt: 9_000, version: 1 }));
+      fake.emit('chat:edited', message(1, { text: 'second', editedAt: 2_000, version: 2 }));
+      // A late copy of the first edit (another node's broadcast) changes nothing.
+      fake.emit('chat:edited', message(1, { text: 'first', editedAt: 9_000, version: 1 }));
+      await flush();
+      expect(text(room, 1)).toBe('second');
+      fake.emit('chat:deleted', { room: 'lobby', id: 'm1', deletedAt: 1 });
+      fake.emit('chat:edited', message(1, { text: 'after', editedAt: 9_999, version: 4 }));
+      await flush();
+      expect(text(room, 1)).toBe(''); // a deletion is final
+    });
+
+    it('falls back to editedAt for servers that send no version', async () => {
+      const { fake, room } = await started();
+      fake.emit('chat:message', message(2));
+      fake.emit('chat:edited', message(2, { text: 'newer', editedAt: 20 }));
+      fake.emit('chat:edited', message(2, { text: 'older', editedAt: 10 }));
+      await flush();
+      expect(text(room, 2)).toBe('newer');
+    });
+
+    it("lets an edit's reply yield to a later edit from another tab that arrived first", async () => {
+      const { fake, room } = await started();
+      fake.emit('chat:message', message(1, { user: ME }));
+      await flush();
+      let reply!: (value: unknown) => void;
+      fake.replies.set('chat:edit', () => new Promise((resolve) => (reply = resolve)));
+      const editing = room.edit('m1', 'from this tab');
+      expect(text(room, 1)).toBe('from this tab'); // optimistic
+      await flush();
+      fake.emit('chat:edited', message(1, { user: ME, text: 'from the other tab', version: 2 }));
+      await flush();
+      expect(text(room, 1)).toBe('from the other tab');
+      reply({ ok: true, message: message(1, { user: ME, text: 'from this tab', version: 1 }) });
+      await editing;
+      expect(text(room, 1)).toBe('from the other tab');
+    });
+
+    it("applies an unversioned edit reply over the optimistic copy and the client's clock", async () => {
+      const { fake, room } = await started();
+      fake.emit('chat:message', message(1, { user: ME }));
+      await flush();
+      // The server's clock is far behind the client's (fake time starts at 1,000,000).
+      fake.replies.set('chat:edit', () => ({
+        ok: true,
+        message: message(1, { user: ME, text: 'as stored', editedAt: 5 }),
+      }));
+      await room.edit('m1', 'as typed');
+      expect(room.getSnapshot().messages.at(0)).toMatchObject({ text: 'as stored', editedAt: 5 });
+    });
+  });
   it('dispose leaves the room and removes every listener and timer', async () => {
     const { fake, room, connection } = await started();
     const baseline = 0;

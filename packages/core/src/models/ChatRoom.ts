@@ -302,7 +302,10 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     );
     if (this.#disposed) return;
     if (res.ok) {
-      this.#upsert(res.value.message, true);
+      // A versioned reply yields to a later edit from another tab that arrived first; without
+      // versions (older servers) the reply wins over our optimistic copy and its local clock.
+      const reply = res.value.message;
+      this.#upsert(reply, reply.version === undefined);
       this.changed(true);
       return;
     }
@@ -800,10 +803,15 @@ function freezeItem(item: ChatItem): ChatItem {
   return Object.freeze(item);
 }
 
-/** Is `incoming` a later version of the message than `current` (edit or delete)? */
+/**
+ * Is `incoming` a later version of the message than `current` (edit or delete)? A deletion is
+ * final. Versions count the store's changes; `editedAt` (a server's clock, which may differ
+ * between nodes) only decides for servers that send no version.
+ */
 function isNewer(incoming: ChatMessage, current: ChatItem): boolean {
   if (current.deletedAt !== undefined) return false;
   if (incoming.deletedAt !== undefined) return true;
+  if (incoming.version !== undefined) return incoming.version > (current.version ?? 0);
   return (incoming.editedAt ?? 0) > (current.editedAt ?? 0);
 }
 

@@ -149,9 +149,12 @@ const serverCases: Record<ServerEvent, { valid: unknown[]; invalid: unknown[] }>
       message,
       { ...message, text: '', deletedAt: 5 },
       { ...message, editedAt: 3, clientId: undefined },
+      { ...message, editedAt: 3, version: 2 },
     ],
     invalid: [
       { ...message, seq: 0 },
+      { ...message, version: 0 },
+      { ...message, version: 1.5 },
       { ...message, user: {} },
       { ...message, room: 'a b' },
       { ...message, id: undefined },

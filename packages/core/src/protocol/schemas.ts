@@ -77,6 +77,11 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
     createdAt: timestamp,
     editedAt: v.optional(timestamp),
     deletedAt: v.optional(timestamp),
+    /**
+     * How many times the message was changed (edits and the deletion); absent until the first.
+     * Clients order changes by it, not by `editedAt`: server clocks may disagree.
+     */
+    version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   });
 
   const notificationInput = v.object({

@@ -177,10 +177,12 @@ export class RedisStore implements WirekitStore {
       if (json === null) return null;
       const current = JSON.parse(json) as ChatMessage;
       if (current.deletedAt !== undefined) return null;
+      // The compare-and-set below keeps versions gapless: each one is written once.
+      const version = (current.version ?? 0) + 1;
       const next: ChatMessage =
         'deletedAt' in patch
-          ? { ...current, text: '', deletedAt: patch.deletedAt }
-          : { ...current, text: patch.text, editedAt: patch.editedAt };
+          ? { ...current, text: '', deletedAt: patch.deletedAt, version }
+          : { ...current, text: patch.text, editedAt: patch.editedAt, version };
       const rev = Number(
         await this.#redis.eval(
           REPLACE,

@@ -137,10 +137,11 @@ export class MemoryStore implements WirekitStore {
     const index = state?.messages.findIndex((m) => m.id === id) ?? -1;
     const current = index >= 0 ? state?.messages[index] : undefined;
     if (!state || !current || current.deletedAt !== undefined) return null;
+    const version = (current.version ?? 0) + 1;
     const next: ChatMessage =
       'deletedAt' in patch
-        ? { ...current, text: '', deletedAt: patch.deletedAt }
-        : { ...current, text: patch.text, editedAt: patch.editedAt };
+        ? { ...current, text: '', deletedAt: patch.deletedAt, version }
+        : { ...current, text: patch.text, editedAt: patch.editedAt, version };
     state.messages[index] = next;
     state.rev += 1;
     state.changed.delete(id);

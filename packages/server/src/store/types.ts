@@ -66,7 +66,9 @@ export interface WirekitStore {
   getMessage(room: string, id: string): Promise<ChatMessage | null>;
   /**
    * Applies an edit or deletion atomically; `null` if the message does not exist or is deleted
-   * already (a deleted message is never edited back to life, nor its deletion moved).
+   * already (a deleted message is never edited back to life, nor its deletion moved). The
+   * result's `version` is one more than the stored one's (absent counts as 0): clients order
+   * edits by it.
    */
   updateMessage(room: string, id: string, patch: MessagePatch): Promise<ChatMessage | null>;
   /** The `limit` newest messages older than `before` (all if unset), oldest first. */

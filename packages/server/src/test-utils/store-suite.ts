@@ -113,9 +113,9 @@ export function storeSuite(
       expect(await store.getMessage('e', 'missing')).toBeNull();
       expect(await store.getMessage('other', message.id)).toBeNull();
       const edited = await store.updateMessage('e', message.id, { text: 'fixed', editedAt: 5 });
-      expect(edited).toEqual({ ...message, text: 'fixed', editedAt: 5 });
+      expect(edited).toEqual({ ...message, text: 'fixed', editedAt: 5, version: 1 });
       const deleted = await store.updateMessage('e', message.id, { deletedAt: 6 });
-      expect(deleted).toMatchObject({ id: message.id, seq: 1, text: '', deletedAt: 6 });
+      expect(deleted).toMatchObject({ id: message.id, seq: 1, text: '', deletedAt: 6, version: 2 });
       const page = await store.history('e', { limit: 10 });
       expect(page.messages.map((m) => m.text)).toEqual(['', 'after']);
       expect(await store.updateMessage('e', 'missing', { deletedAt: 1 })).toBeNull();
@@ -147,8 +147,13 @@ export function storeSuite(
       expect(results[10]).toMatchObject({ text: '', deletedAt: 100 });
       const stored = await store.getMessage('race', message.id);
       expect(stored).toMatchObject({ text: '', deletedAt: 100 });
-      const applied = results.filter((r) => r !== null).length;
-      expect(await store.revision?.('race')).toBe(applied);
+      const applied = results.filter((r) => r !== null);
+      expect(await store.revision?.('race')).toBe(applied.length);
+      // Each applied change got its own version, with no gaps: clients can order them by it.
+      expect(applied.map((r) => r?.version).sort((a, b) => a! - b!)).toEqual(
+        Array.from({ length: applied.length }, (_, i) => i + 1),
+      );
+      expect(stored?.version).toBe(applied.length);
       // Nothing applied after the deletion: each edit that reports success came before it.
       const page = await store.changes?.('race', { since: 0, limit: 10 });
       expect(page?.messages).toEqual([stored]);

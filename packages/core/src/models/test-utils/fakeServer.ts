@@ -129,10 +129,11 @@ export function createFakeServer() {
       const index = messages.findIndex((m) => m.id === id);
       const current = messages[index]!;
       changes.rev += 1;
+      const version = (current.version ?? 0) + 1;
       messages[index] =
         'deleted' in patch
-          ? { ...current, text: '', deletedAt: 5_000 + changes.rev }
-          : { ...current, text: patch.text, editedAt: 5_000 + changes.rev };
+          ? { ...current, text: '', deletedAt: 5_000 + changes.rev, version }
+          : { ...current, text: patch.text, editedAt: 5_000 + changes.rev, version };
       changes.byId.delete(id);
       changes.byId.set(id, changes.rev);
     },
