@@ -410,6 +410,52 @@ describe('notifications', () => {
     }
   });
 
+  it("notify('all') reaches users who connect later, once, on every tab", async () => {
+    const alice = await server.connect('alice');
+    const atAlice = record<NotifyNewEvent>(alice, 'notify:new');
+    const sent = await server.wirekit.notify('all', { title: 'Maintenance at 22:00' });
+    await flush(alice);
+    expect(atAlice).toEqual([{ notification: sent, unread: 1 }]);
+    // Alice's list has it once: the push went through her mark.
+    const listed = ok(await request<NotifyListResult>(alice, 'notify:list', {}));
+    expect(listed).toMatchObject({ items: [sent], unread: 1 });
+
+    // Bob was away. His first list has it; his other tab is told by a push, this one is not.
+    const bob1 = await server.connect('bob');
+    const bob2 = await server.connect('bob');
+    const pushed1 = record<NotifyNewEvent>(bob1, 'notify:new');
+    const pushed2 = next<NotifyNewEvent>(bob2, 'notify:new');
+    const page = ok(await request<NotifyListResult>(bob1, 'notify:list', {}));
+    expect(page).toMatchObject({ items: [sent], unread: 1 });
+    expect(await pushed2).toEqual({ notification: sent, unread: 1 });
+    await flush(bob1);
+    expect(pushed1).toEqual([]);
+
+    // Dismissed, it stays dismissed; an older page does not deliver again.
+    ok(await request(bob1, 'notify:dismiss', { ids: [sent.id] }));
+    expect(ok(await request<NotifyListResult>(bob2, 'notify:list', {}))).toMatchObject({
+      items: [],
+      unread: 0,
+    });
+    expect(server.wirekit.health().counters.notifications).toBe(2);
+  });
+
+  it("notify('all') stops reaching newcomers after broadcastTtlMs", async () => {
+    await server.close();
+    let now = 1_700_000_000_000;
+    server = await startServer({ now: () => now, broadcastTtlMs: 60_000 });
+    const sent = await server.wirekit.notify('all', { title: 'Deploy done' });
+    now += 60_000;
+    const alice = await server.connect('alice');
+    expect(ok(await request<NotifyListResult>(alice, 'notify:list', {})).items).toEqual([sent]);
+    now += 1;
+    const bob = await server.connect('bob');
+    expect(ok(await request<NotifyListResult>(bob, 'notify:list', {}))).toMatchObject({
+      items: [],
+      unread: 0,
+    });
+  });
+
   it('lists, marks read, marks all read and dismisses, syncing other tabs', async () => {
     const tab1 = await server.connect('alice');
     const tab2 = await server.connect('alice');

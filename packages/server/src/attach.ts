@@ -103,6 +103,11 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
    * @default 100
    */
   presenceListLimit?: number;
+  /**
+   * How long a `notify('all')` broadcast still reaches users who connect after it, in ms.
+   * @default 604_800_000 (7 days)
+   */
+  broadcastTtlMs?: number;
   /** Called with unexpected errors (store failures, bugs). @default console.error */
   onError?: (error: unknown, context: { event: string; userId?: string }) => void;
   /** Clock, for tests. @default Date.now */
@@ -147,8 +152,10 @@ export interface WirekitServer<U extends WirekitUser = WirekitUser> {
   readonly chat: ChatService<U>;
   readonly notifications: NotificationService;
   /**
-   * Stores a notification for one user, several, or `'all'` connected users,
-   * and pushes it to their sessions as `notify:new`.
+   * Stores a notification for one user, several, or `'all'` users, and pushes
+   * it to their sessions as `notify:new`. `'all'` also reaches users who
+   * connect within `broadcastTtlMs` (when the store keeps broadcasts, as both
+   * shipped stores do).
    * @example
    * await wirekit.notify('u42', { title: 'Build passed', kind: 'success', url: '/builds/7' });
    * await wirekit.notify('all', { title: 'Maintenance at 22:00' });
@@ -267,7 +274,12 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       : {}),
     onError: (error, context) => onError(error, context),
   });
-  const notifications = new NotificationService({ store, hub, now });
+  const notifications = new NotificationService({
+    store,
+    hub,
+    now,
+    ...(options.broadcastTtlMs !== undefined ? { broadcastTtlMs: options.broadcastTtlMs } : {}),
+  });
 
   const startedAt = now();
   const sessions = new Map<string, Session<U>>();

@@ -28,6 +28,7 @@ export { InvalidCursorError, parseCursor } from './store/types.js';
 export type {
   AppendOptions,
   AppendResult,
+  BroadcastDelivery,
   HistoryPage,
   ChangesPage,
   MessagePatch,

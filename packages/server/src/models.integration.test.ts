@@ -473,6 +473,31 @@ describe('NotificationFeed against the real server', () => {
     expect((await store.listNotifications('alice', { limit: 10 })).items).toHaveLength(1);
   });
 
+  it("shows notify('all') broadcasts sent while the user was away, once", async () => {
+    const store = new MemoryStore();
+    const server = await startReal(store);
+    await server.wirekit.notify('alice', { title: 'personal' });
+    const first = await server.wirekit.notify('all', { title: 'Maintenance at 22:00' });
+    const gate = { online: true };
+    const aliceTab = tab(server.url, 'alice', gate);
+    const f = feed(aliceTab.connection);
+    await waitFor(() => expect(f.getSnapshot().status).toBe('ready'));
+    const titles = () => f.getSnapshot().items.map((n) => n.title);
+    expect(titles()).toEqual(['Maintenance at 22:00', 'personal']);
+    expect(f.getSnapshot()).toMatchObject({ unread: 2, toasts: [] });
+    await f.dismiss(first.id);
+
+    gate.online = false;
+    kick(server, 'alice');
+    await waitFor(() => expect(f.getSnapshot().connection).not.toBe('connected'));
+    await server.wirekit.notify('all', { title: 'Back at 23:00' });
+    gate.online = true;
+    // The list after the reconnect brings the new broadcast, not the dismissed one.
+    await waitFor(() => expect(titles()).toEqual(['Back at 23:00', 'personal']));
+    expect(f.getSnapshot().unread).toBe(2);
+    expect((await store.listNotifications('alice', { limit: 10 })).items).toHaveLength(2);
+  });
+
   it('pages with loadMore and keeps its last snapshot while offline', async () => {
     const store = new MemoryStore();
     const server = await startReal(store);

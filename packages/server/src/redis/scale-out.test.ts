@@ -175,5 +175,15 @@ describe('two servers with the Redis adapter and store', () => {
     const [toAlice, toBob] = await Promise.all(all);
     expect(toAlice).toEqual({ notification: broadcast, unread: 1 });
     expect(toBob).toEqual({ notification: broadcast, unread: 2 });
+
+    // Carol was offline: she gets it from the shared store on either server, once.
+    const carol = await a.connect('carol');
+    const onA = ok(await request<NotifyListResult>(carol, 'notify:list'));
+    expect(onA).toMatchObject({ items: [broadcast], unread: 1 });
+    const carolOnB = await b.connect('carol');
+    expect(ok(await request<NotifyListResult>(carolOnB, 'notify:list'))).toMatchObject({
+      items: [broadcast],
+      unread: 1,
+    });
   });
 });

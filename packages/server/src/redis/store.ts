@@ -4,6 +4,7 @@ import {
   requireCursor,
   type AppendOptions,
   type AppendResult,
+  type BroadcastDelivery,
   type ChangesPage,
   type HistoryPage,
   type MessagePatch,
@@ -31,6 +32,11 @@ export interface RedisStoreOptions {
    * @default 200
    */
   maxNotificationsPerUser?: number;
+  /**
+   * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped.
+   * @default 100
+   */
+  maxBroadcasts?: number;
 }
 
 // Appends a message and trims the room, atomically; a known dedupe key returns the stored JSON.
@@ -87,6 +93,48 @@ end
 return redis.call('SCARD', KEYS[4])
 `;
 
+// Keeps a broadcast; returns its seq. KEYS: seq, log (zset seq→json). ARGV: json, max.
+const BROADCAST = `
+local seq = redis.call('INCR', KEYS[1])
+redis.call('ZADD', KEYS[2], seq, ARGV[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[2])
+if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1) end
+return seq
+`;
+
+// Adds the broadcasts newer than the user's mark to their feed and moves the mark, atomically
+// per user (the log lives in another slot, so the caller reads it first and passes it in).
+// KEYS: seq, idx, data, unread, mark. ARGV: max, then (broadcast seq, id, json) per broadcast,
+// oldest first. Returns { unread, ids added... }.
+const DELIVER = `
+local mark = tonumber(redis.call('GET', KEYS[5]) or '0')
+local added = {}
+for i = 2, #ARGV, 3 do
+  local bseq = tonumber(ARGV[i])
+  if bseq > mark then
+    local id = ARGV[i + 1]
+    if ARGV[i + 2] ~= '' and redis.call('HEXISTS', KEYS[3], id) == 0 then
+      local seq = redis.call('INCR', KEYS[1])
+      redis.call('ZADD', KEYS[2], seq, id)
+      redis.call('HSET', KEYS[3], id, ARGV[i + 2])
+      redis.call('SADD', KEYS[4], id)
+      added[#added + 1] = id
+    end
+    mark = bseq
+  end
+end
+redis.call('SET', KEYS[5], mark)
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[1])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+  redis.call('HDEL', KEYS[3], unpack(old))
+  redis.call('SREM', KEYS[4], unpack(old))
+end
+table.insert(added, 1, redis.call('SCARD', KEYS[4]))
+return added
+`;
+
 const DAY = 86_400_000;
 
 type ExecResult = [error: Error | null, result: unknown][] | null;
@@ -118,12 +166,14 @@ export class RedisStore implements WirekitStore {
   readonly #prefix: string;
   readonly #maxHistory: number;
   readonly #maxNotifications: number;
+  readonly #maxBroadcasts: number;
 
   constructor(options: RedisStoreOptions) {
     this.#redis = options.client;
     this.#prefix = options.prefix ?? 'wk:';
     this.#maxHistory = options.maxHistoryPerRoom ?? 1000;
     this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
+    this.#maxBroadcasts = options.maxBroadcasts ?? 100;
   }
 
   #room(room: string) {
@@ -140,7 +190,19 @@ export class RedisStore implements WirekitStore {
 
   #feed(userId: string) {
     const base = `${this.#prefix}ntf:{${userId}}:`;
-    return { seq: `${base}seq`, idx: `${base}idx`, data: `${base}data`, unread: `${base}unread` };
+    return {
+      seq: `${base}seq`,
+      idx: `${base}idx`,
+      data: `${base}data`,
+      unread: `${base}unread`,
+      /** The newest broadcast (by seq) this user has had. */
+      mark: `${base}bmark`,
+    };
+  }
+
+  #broadcasts() {
+    const base = `${this.#prefix}ntf-all:{broadcast}:`;
+    return { seq: `${base}seq`, log: `${base}log` };
   }
 
   async appendMessage(message: NewMessage, options: AppendOptions = {}): Promise<AppendResult> {
@@ -275,6 +337,57 @@ export class RedisStore implements WirekitStore {
       this.#maxNotifications,
     );
     return Number(unread);
+  }
+
+  async addBroadcast(notification: Notification): Promise<void> {
+    const keys = this.#broadcasts();
+    const { read: _read, ...rest } = notification;
+    await this.#redis.eval(
+      BROADCAST,
+      2,
+      keys.seq,
+      keys.log,
+      JSON.stringify(rest),
+      this.#maxBroadcasts,
+    );
+  }
+
+  async deliverBroadcasts(userId: string, options: { since: number }): Promise<BroadcastDelivery> {
+    const keys = this.#feed(userId);
+    const mark = Number((await this.#redis.get(keys.mark)) ?? 0);
+    const flat = await this.#redis.zrangebyscore(
+      this.#broadcasts().log,
+      `(${mark}`,
+      '+inf',
+      'WITHSCORES',
+    );
+    if (flat.length === 0) return { delivered: [], unread: await this.unreadCount(userId) };
+    const byId = new Map<string, Omit<Notification, 'read'>>();
+    const args: string[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const json = flat[i] ?? '';
+      const notification = JSON.parse(json) as Omit<Notification, 'read'>;
+      // Expired ones still move the mark (empty json): they are never added.
+      const fresh = notification.createdAt >= options.since;
+      if (fresh) byId.set(notification.id, notification);
+      args.push(flat[i + 1] ?? '0', notification.id, fresh ? json : '');
+    }
+    const [unread, ...added] = (await this.#redis.eval(
+      DELIVER,
+      5,
+      keys.seq,
+      keys.idx,
+      keys.data,
+      keys.unread,
+      keys.mark,
+      this.#maxNotifications,
+      ...args,
+    )) as [number, ...string[]];
+    const delivered = added.flatMap((id) => {
+      const notification = byId.get(id);
+      return notification ? [{ ...notification, read: false }] : [];
+    });
+    return { delivered, unread: Number(unread) };
   }
 
   async listNotifications(

@@ -19,16 +19,24 @@ import { parseCursor, type WirekitStore } from '../store/types.js';
 import { userChannel, type Hub } from './hub.js';
 import type { Session } from './session.js';
 
-/** Who a notification is for: one user id, several, or every connected user. */
+/** Who a notification is for: one user id, several, or every user (see {@link NotificationService.notify}). */
 export type NotifyTarget = string | readonly string[] | 'all';
 
 /** Options of {@link NotificationService}. */
 export interface NotificationServiceOptions {
   store: WirekitStore;
   hub: Hub;
+  /**
+   * How long a `notify('all')` broadcast still reaches users who connect after it, in ms (with
+   * a store that keeps broadcasts).
+   * @default 604_800_000 (7 days)
+   */
+  broadcastTtlMs?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }
+
+const WEEK = 7 * 86_400_000;
 
 /**
  * Per-user notification feeds, independent of the transport. A session only
@@ -38,6 +46,7 @@ export class NotificationService {
   readonly #store: WirekitStore;
   readonly #hub: Hub;
   readonly #now: () => number;
+  readonly #broadcastTtl: number;
   /** Notifications delivered by this process (health). */
   delivered = 0;
 
@@ -45,13 +54,17 @@ export class NotificationService {
     this.#store = options.store;
     this.#hub = options.hub;
     this.#now = options.now ?? Date.now;
+    this.#broadcastTtl = options.broadcastTtlMs ?? WEEK;
   }
 
   /**
    * Stores a notification in each target user's feed and pushes
    * `notify:new { notification, unread }` to all of their sessions.
-   * `'all'` means every user connected at this moment (on every process
-   * sharing the Socket.IO adapter). Throws a `TypeError` for an invalid input.
+   * `'all'` reaches every user connected at this moment (on every process
+   * sharing the Socket.IO adapter) and, when the store keeps broadcasts (both
+   * shipped stores do), every user who connects within `broadcastTtlMs`: it is
+   * added to their feed before their first list. Throws a `TypeError` for an
+   * invalid input.
    */
   async notify(target: NotifyTarget, input: NotificationInput): Promise<Notification> {
     const checked = validatePayload(defaultSchemas.notificationInput, input);
@@ -66,6 +79,12 @@ export class NotificationService {
     let users: string[];
     if (target === 'all') {
       users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
+      if (this.#store.addBroadcast && this.#store.deliverBroadcasts) {
+        await this.#store.addBroadcast(notification);
+        // Through the user's mark, so a connected user never gets it again on the next list.
+        await Promise.all(users.map((userId) => this.#deliverBroadcasts(userId)));
+        return notification;
+      }
     } else {
       users = [...new Set(typeof target === 'string' ? [target] : target)];
     }
@@ -83,6 +102,9 @@ export class NotificationService {
     if (parseCursor(payload.before) === null) {
       return ackError('invalid', 'before is not a valid cursor');
     }
+    // Broadcasts sent while the user was away join the feed before its first page is read,
+    // like notifications stored for them meanwhile (in the list, no push to this session).
+    if (payload.before === undefined) await this.#deliverBroadcasts(session.user.id, session.id);
     const page = await this.#store.listNotifications(session.user.id, {
       limit: payload.limit ?? DEFAULT_PAGE_SIZE,
       ...(payload.before !== undefined ? { before: payload.before } : {}),
@@ -106,6 +128,23 @@ export class NotificationService {
     const unread = await this.#store.dismiss(session.user.id, payload.ids);
     this.#sync(session, { unread, dismissed: payload.ids });
     return ackOk({ unread });
+  }
+
+  /** Adds the broadcasts the user has not had to their feed; pushes them to their sessions. */
+  async #deliverBroadcasts(userId: string, exceptSession?: string): Promise<void> {
+    if (!this.#store.deliverBroadcasts) return;
+    const { delivered, unread } = await this.#store.deliverBroadcasts(userId, {
+      since: this.#now() - this.#broadcastTtl,
+    });
+    for (const notification of delivered) {
+      this.delivered += 1;
+      this.#hub.emit(
+        userChannel(userId),
+        ServerEvents.notifyNew,
+        { notification, unread },
+        exceptSession === undefined ? {} : { exceptSession },
+      );
+    }
   }
 
   /** Tells the user's other sessions (tabs, devices) about the change. */

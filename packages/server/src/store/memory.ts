@@ -3,6 +3,7 @@ import {
   requireCursor,
   type AppendOptions,
   type AppendResult,
+  type BroadcastDelivery,
   type ChangesPage,
   type HistoryPage,
   type MessagePatch,
@@ -29,6 +30,11 @@ export interface MemoryStoreOptions {
    */
   maxNotificationsPerUser?: number;
   /**
+   * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped.
+   * @default 100
+   */
+  maxBroadcasts?: number;
+  /**
    * Dedupe keys remembered at most (oldest forgotten first).
    * @default 100_000
    */
@@ -51,6 +57,8 @@ interface FeedState {
   /** Oldest first. */
   items: { seq: number; notification: Omit<Notification, 'read'> }[];
   unread: Set<string>;
+  /** The newest broadcast (by its `seq`) this user has had. */
+  broadcastSeq: number;
 }
 
 const DAY = 86_400_000;
@@ -71,6 +79,9 @@ export class MemoryStore implements WirekitStore {
   readonly #maxHistory: number;
   readonly #maxRooms: number;
   readonly #maxNotifications: number;
+  readonly #broadcasts: { seq: number; notification: Omit<Notification, 'read'> }[] = [];
+  #broadcastSeq = 0;
+  readonly #maxBroadcasts: number;
   readonly #maxDedupe: number;
   readonly #now: () => number;
 
@@ -78,6 +89,7 @@ export class MemoryStore implements WirekitStore {
     this.#maxHistory = options.maxHistoryPerRoom ?? 1000;
     this.#maxRooms = options.maxRooms ?? 10_000;
     this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
+    this.#maxBroadcasts = options.maxBroadcasts ?? 100;
     this.#maxDedupe = options.maxDedupeKeys ?? 100_000;
     this.#now = options.now ?? Date.now;
   }
@@ -194,7 +206,7 @@ export class MemoryStore implements WirekitStore {
   #feed(userId: string): FeedState {
     let feed = this.#feeds.get(userId);
     if (!feed) {
-      feed = { seq: 0, items: [], unread: new Set() };
+      feed = { seq: 0, items: [], unread: new Set(), broadcastSeq: 0 };
       this.#feeds.set(userId, feed);
     }
     return feed;
@@ -202,15 +214,41 @@ export class MemoryStore implements WirekitStore {
 
   async addNotification(userId: string, notification: Notification): Promise<number> {
     const feed = this.#feed(userId);
+    const { read: _read, ...rest } = notification;
+    this.#add(feed, rest);
+    return feed.unread.size;
+  }
+
+  #add(feed: FeedState, notification: Omit<Notification, 'read'>): void {
     feed.seq += 1;
-    const { read: _read, ...rest } = structuredClone(notification);
-    feed.items.push({ seq: feed.seq, notification: rest });
+    feed.items.push({ seq: feed.seq, notification: structuredClone(notification) });
     feed.unread.add(notification.id);
     while (feed.items.length > this.#maxNotifications) {
       const dropped = feed.items.shift();
       if (dropped) feed.unread.delete(dropped.notification.id);
     }
-    return feed.unread.size;
+  }
+
+  async addBroadcast(notification: Notification): Promise<void> {
+    const { read: _read, ...rest } = structuredClone(notification);
+    this.#broadcasts.push({ seq: ++this.#broadcastSeq, notification: rest });
+    if (this.#broadcasts.length > this.#maxBroadcasts) this.#broadcasts.shift();
+  }
+
+  async deliverBroadcasts(userId: string, options: { since: number }): Promise<BroadcastDelivery> {
+    const newest = this.#broadcasts.at(-1);
+    const had = this.#feeds.get(userId)?.broadcastSeq ?? 0;
+    if (!newest || newest.seq <= had)
+      return { delivered: [], unread: await this.unreadCount(userId) };
+    const feed = this.#feed(userId);
+    const delivered: Notification[] = [];
+    for (const { seq, notification } of this.#broadcasts) {
+      if (seq <= had || notification.createdAt < options.since) continue;
+      this.#add(feed, notification);
+      delivered.push({ ...structuredClone(notification), read: false });
+    }
+    feed.broadcastSeq = newest.seq;
+    return { delivered, unread: feed.unread.size };
   }
 
   async listNotifications(

@@ -31,6 +31,14 @@ export interface NotificationPage {
   nextCursor: string | null;
 }
 
+/** What {@link WirekitStore.deliverBroadcasts} added to a user's feed. */
+export interface BroadcastDelivery {
+  /** Added now, oldest first (unread). */
+  delivered: Notification[];
+  /** The user's unread count afterwards. */
+  unread: number;
+}
+
 /** Options of {@link WirekitStore.appendMessage}. */
 export interface AppendOptions {
   /** When set, a second append with the same key returns the first message instead. */
@@ -94,6 +102,18 @@ export interface WirekitStore {
   dismiss(userId: string, ids: readonly string[]): Promise<number>;
   /** The unread count of a user. */
   unreadCount(userId: string): Promise<number>;
+  /**
+   * Keeps a notification for every user (`notify('all')`), for users who connect later too;
+   * the oldest are dropped past the store's bound. Optional, with {@link deliverBroadcasts}:
+   * without them `'all'` reaches only the users connected at that moment.
+   */
+  addBroadcast?(notification: Notification): Promise<void>;
+  /**
+   * Adds to the user's feed the kept broadcasts created at or after `since` that this user
+   * has not had yet, oldest first, as unread. Each broadcast reaches a user at most once, also
+   * under concurrent calls, and one the user dismissed is not added again.
+   */
+  deliverBroadcasts?(userId: string, options: { since: number }): Promise<BroadcastDelivery>;
   /** Releases what the store owns (never a client that was passed in). */
   close(): Promise<void>;
 }

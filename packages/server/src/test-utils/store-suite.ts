@@ -6,6 +6,7 @@ import { InvalidCursorError, type NewMessage, type WirekitStore } from '../store
 export interface SuiteLimits {
   maxHistoryPerRoom: number;
   maxNotificationsPerUser: number;
+  maxBroadcasts: number;
 }
 
 let n = 0;
@@ -28,7 +29,12 @@ export function storeSuite(
   create: (limits: SuiteLimits) => Promise<WirekitStore> | WirekitStore,
 ): void {
   const make = (limits: Partial<SuiteLimits> = {}) =>
-    create({ maxHistoryPerRoom: 1000, maxNotificationsPerUser: 200, ...limits });
+    create({
+      maxHistoryPerRoom: 1000,
+      maxNotificationsPerUser: 200,
+      maxBroadcasts: 100,
+      ...limits,
+    });
 
   describe(`${name} store: chat history`, () => {
     it('assigns increasing seq numbers per room', async () => {
@@ -331,6 +337,78 @@ export function storeSuite(
       };
       await store.addNotification('u', rich);
       expect((await store.listNotifications('u', { limit: 1 })).items[0]).toEqual(rich);
+    });
+  });
+
+  describe(`${name} store: broadcasts`, () => {
+    const broadcasting = async (limits: Partial<SuiteLimits> = {}) => {
+      const store = await make(limits);
+      if (!store.addBroadcast || !store.deliverBroadcasts) {
+        throw new Error(`${name} does not keep broadcasts`);
+      }
+      return {
+        store,
+        add: store.addBroadcast.bind(store),
+        deliver: (user: string, since = 0) => store.deliverBroadcasts!(user, { since }),
+      };
+    };
+    const titles = (items: readonly Notification[]) => items.map((x) => x.title);
+
+    it('adds each broadcast to a user once, oldest first, after what they had', async () => {
+      const { store, add, deliver } = await broadcasting();
+      await store.addNotification('u', note('own'));
+      expect(await deliver('u')).toEqual({ delivered: [], unread: 1 });
+      const b1 = note('b1');
+      await add(b1);
+      await add(note('b2'));
+      const first = await deliver('u');
+      expect(first.delivered[0]).toEqual(b1);
+      expect(titles(first.delivered)).toEqual(['b1', 'b2']);
+      expect(first.unread).toBe(3);
+      expect(await deliver('u')).toEqual({ delivered: [], unread: 3 });
+      const page = await store.listNotifications('u', { limit: 10 });
+      expect(titles(page.items)).toEqual(['b2', 'b1', 'own']);
+      // Another user gets them too, independently.
+      expect(titles((await deliver('v')).delivered)).toEqual(['b1', 'b2']);
+      await add(note('b3'));
+      expect(titles((await deliver('u')).delivered)).toEqual(['b3']);
+    });
+
+    it('never brings back a dismissed broadcast, nor a read one as unread', async () => {
+      const { store, add, deliver } = await broadcasting();
+      const b1 = note('b1');
+      const b2 = note('b2');
+      await add(b1);
+      await add(b2);
+      await deliver('u');
+      await store.dismiss('u', [b1.id]);
+      await store.markRead('u', [b2.id]);
+      expect(await deliver('u')).toEqual({ delivered: [], unread: 0 });
+      const page = await store.listNotifications('u', { limit: 10 });
+      expect(page.items).toEqual([{ ...b2, read: true }]);
+    });
+
+    it('skips broadcasts older than `since` and keeps at most maxBroadcasts', async () => {
+      const { add, deliver } = await broadcasting({ maxBroadcasts: 3 });
+      for (let i = 1; i <= 5; i++) await add(note(`b${i}`));
+      // b1 and b2 were dropped from the store's log.
+      expect(titles((await deliver('u')).delivered)).toEqual(['b3', 'b4', 'b5']);
+      const old = note('old');
+      await add(old);
+      await add(note('new'));
+      expect(titles((await deliver('v', old.createdAt + 1)).delivered)).toEqual(['new']);
+      // An expired broadcast is not delivered later either.
+      expect((await deliver('v')).delivered).toEqual([]);
+    });
+
+    it('delivers once under concurrent calls for one user', async () => {
+      const { store, add, deliver } = await broadcasting();
+      for (let i = 1; i <= 5; i++) await add(note(`b${i}`));
+      const results = await Promise.all(Array.from({ length: 8 }, () => deliver('u')));
+      const all = results.flatMap((r) => r.delivered);
+      expect(titles(all).sort()).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
+      expect(await store.unreadCount('u')).toBe(5);
+      expect((await store.listNotifications('u', { limit: 10 })).items).toHaveLength(5);
     });
   });
 }
