@@ -36,6 +36,51 @@ describe('RedisStore specifics', () => {
     await other.quit();
   });
 
+  it('trims far past the Lua unpack limit when maxHistoryPerRoom or maxNotificationsPerUser is lowered', async () => {
+    const prefix = `shrink${++db}:`;
+    const big = new RedisStore({ client, prefix, maxHistoryPerRoom: 20_000 });
+    const count = 9_000; // more than Lua's unpack() takes at once (~8000)
+    const seed = client.pipeline();
+    for (let i = 1; i <= count; i++) {
+      const id = `m${i}`;
+      const json = JSON.stringify({
+        seq: i,
+        id,
+        room: 'r',
+        text: 't',
+        user: { id: 'u' },
+        createdAt: i,
+      });
+      seed.zadd(`${prefix}chat:{r}:idx`, i, id).hset(`${prefix}chat:{r}:msg`, id, json);
+      seed.zadd(`${prefix}ntf:{u}:idx`, i, `n${i}`).hset(`${prefix}ntf:{u}:data`, `n${i}`, '{}');
+      seed.sadd(`${prefix}ntf:{u}:unread`, `n${i}`);
+    }
+    seed.set(`${prefix}chat:{r}:seq`, count).set(`${prefix}ntf:{u}:seq`, count);
+    await seed.exec();
+    expect((await big.history('r', { limit: 1 })).messages[0]?.seq).toBe(count);
+
+    const small = new RedisStore({
+      client,
+      prefix,
+      maxHistoryPerRoom: 10,
+      maxNotificationsPerUser: 5,
+      maxBroadcasts: 5,
+    });
+    const draft = { id: 'new', room: 'r', text: 'hi', user: { id: 'u' }, createdAt: 1 };
+    const { message } = await small.appendMessage(draft, { dedupeKey: 'k' });
+    expect(message.seq).toBe(count + 1);
+    expect(await client.zcard(`${prefix}chat:{r}:idx`)).toBe(10);
+    expect(await client.hlen(`${prefix}chat:{r}:msg`)).toBe(10);
+    // The dedupe key was written: a resend is not stored twice.
+    expect(
+      (await small.appendMessage({ ...draft, id: 'again' }, { dedupeKey: 'k' })).duplicate,
+    ).toBe(true);
+
+    const note = { id: 'fresh', title: 't', createdAt: 1, read: false };
+    expect(await small.addNotification('u', note)).toBe(5);
+    expect(await client.hlen(`${prefix}ntf:{u}:data`)).toBe(5);
+  });
+
   it('does not close the client it was given', async () => {
     const store = new RedisStore({ client, prefix: `close${++db}:` });
     await store.close();

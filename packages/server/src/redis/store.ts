@@ -39,10 +39,28 @@ export interface RedisStoreOptions {
   maxBroadcasts?: number;
 }
 
+// Drops the oldest ids of a sorted set past `max`, with their entries in a hash and in one more
+// set (ZREM or SREM), in batches: Lua's unpack() takes about 8000 values at most, and a limit
+// lowered by more than that must not break every later write.
+const TRIM = `
+local function trim(idx, max, hash, cmd, other)
+  local over = redis.call('ZCARD', idx) - max
+  while over > 0 do
+    local n = math.min(over, 1000)
+    local old = redis.call('ZRANGE', idx, 0, n - 1)
+    if #old == 0 then return end
+    redis.call('ZREMRANGEBYRANK', idx, 0, n - 1)
+    redis.call('HDEL', hash, unpack(old))
+    redis.call(cmd, other, unpack(old))
+    over = over - n
+  end
+end
+`;
+
 // Appends a message and trims the room, atomically; a known dedupe key returns the stored JSON.
 // KEYS: seq, idx (zset seq→id), msg (hash id→json), dedupe, chg (zset rev→id).
 // ARGV: id, json without seq, max, ttl, dedupe?
-const APPEND = `
+const APPEND = `${TRIM}
 if ARGV[5] == '1' then
   local seen = redis.call('GET', KEYS[4])
   if seen then return {1, seen} end
@@ -51,13 +69,7 @@ local seq = redis.call('INCR', KEYS[1])
 local json = '{"seq":' .. seq .. ',' .. string.sub(ARGV[2], 2)
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], json)
-local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
-if over > 0 then
-  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
-  redis.call('HDEL', KEYS[3], unpack(old))
-  redis.call('ZREM', KEYS[5], unpack(old))
-end
+trim(KEYS[2], tonumber(ARGV[3]), KEYS[3], 'ZREM', KEYS[5])
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], json, 'PX', ARGV[4]) end
 return {0, json}
 `;
@@ -78,18 +90,12 @@ return rev
 
 // Adds an unread notification and trims the feed; returns the unread count.
 // KEYS: seq, idx (zset seq→id), data (hash id→json), unread (set). ARGV: id, json, max.
-const NOTIFY = `
+const NOTIFY = `${TRIM}
 local seq = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[1])
-local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
-if over > 0 then
-  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
-  redis.call('HDEL', KEYS[3], unpack(old))
-  redis.call('SREM', KEYS[4], unpack(old))
-end
+trim(KEYS[2], tonumber(ARGV[3]), KEYS[3], 'SREM', KEYS[4])
 return redis.call('SCARD', KEYS[4])
 `;
 
@@ -106,7 +112,7 @@ return seq
 // per user (the log lives in another slot, so the caller reads it first and passes it in).
 // KEYS: seq, idx, data, unread, mark. ARGV: max, then (broadcast seq, id, json) per broadcast,
 // oldest first. Returns { unread, ids added... }.
-const DELIVER = `
+const DELIVER = `${TRIM}
 local mark = tonumber(redis.call('GET', KEYS[5]) or '0')
 local added = {}
 for i = 2, #ARGV, 3 do
@@ -124,13 +130,7 @@ for i = 2, #ARGV, 3 do
   end
 end
 redis.call('SET', KEYS[5], mark)
-local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[1])
-if over > 0 then
-  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
-  redis.call('HDEL', KEYS[3], unpack(old))
-  redis.call('SREM', KEYS[4], unpack(old))
-end
+trim(KEYS[2], tonumber(ARGV[1]), KEYS[3], 'SREM', KEYS[4])
 table.insert(added, 1, redis.call('SCARD', KEYS[4]))
 return added
 `;
