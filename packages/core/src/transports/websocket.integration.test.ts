@@ -1,5 +1,8 @@
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { Clock } from '../internal/clock.js';
 import { until } from '../../test/socketio-server.js';
 import { startEchoWsServer } from '../../test/ws-server.js';
 import { type ConnectionPool, createPool, type PoolOptions } from '../pool/ConnectionPool.js';
@@ -88,5 +91,53 @@ describe('websocket transport against a real ws server (Node)', () => {
     await until(() => connection.getSnapshot().error?.kind === 'timeout', 'heartbeat timeout');
     await until(() => connection.state === 'connected', 'reconnected after heartbeat');
     expect(ws.connections).toBe(3);
+  });
+
+  it('gives up on a server that never answers the upgrade without an uncaught error', async () => {
+    // A server that accepts TCP but never answers the HTTP upgrade (overloaded, or a stuck proxy).
+    const accepted = new Set<Socket>();
+    const stalled = createServer((socket) => accepted.add(socket));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const sockets: WebSocket[] = [];
+    class Tracked extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    }
+    // Only the connect deadline runs on this clock; it fires when the test says so.
+    const due: Array<() => void> = [];
+    const clock: Clock = {
+      now: () => 0,
+      setTimeout: (callback) => due.push(callback),
+      clearTimeout: () => {},
+    };
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const { connection } = pool({
+        url: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`,
+        transport: websocket({ WebSocket: Tracked as unknown as WebSocketConstructor }),
+        clock,
+        connectTimeout: 5_000,
+      }).acquire('/ws');
+      await until(() => accepted.size === 1, 'TCP connection accepted');
+      expect(sockets[0]?.readyState).toBe(WebSocket.CONNECTING);
+      for (const fire of due.splice(0)) fire(); // the connect deadline passes
+      expect(connection.state).toBe('reconnecting');
+      expect(connection.getSnapshot().error?.kind).toBe('timeout');
+      // `ws` fails a CONNECTING socket on the next tick: 'error', then 'close'.
+      await until(
+        () => uncaught.length > 0 || sockets[0]?.readyState === WebSocket.CLOSED,
+        'socket closed',
+      );
+      expect(uncaught).toEqual([]);
+      expect(sockets[0]?.readyState).toBe(WebSocket.CLOSED);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => stalled.close(() => resolve()));
+    }
   });
 });

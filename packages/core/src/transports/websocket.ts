@@ -70,7 +70,10 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
       };
       const cleanup = () => {
         acks.clear();
-        ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+        ws.onopen = ws.onmessage = ws.onclose = null;
+        // Not null: closing a CONNECTING `ws` socket emits 'error', which Node throws when
+        // nobody listens (the process crashes). Browsers don't mind either way.
+        ws.onerror = () => {};
         if (ws.readyState <= OPEN) ws.close(1000, 'client closed');
       };
       const open = () => {
