@@ -85,4 +85,30 @@ describe('lazyTransport', () => {
     await vi.waitFor(() => expect(links).toHaveLength(1));
     expect(load).toHaveBeenCalledTimes(2);
   });
+
+  it('reports a transport that throws on connect as a network close, like a loaded one would', async () => {
+    // e.g. socketio() given a URL it cannot parse (`new URL` throws).
+    const broken: Transport = {
+      ...meta,
+      connect() {
+        throw new TypeError('Invalid URL');
+      },
+    };
+    const lazy = lazyTransport(meta, async () => broken);
+    const h = handlers();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const link = lazy.connect(params(h));
+      await vi.waitFor(() => expect(h.closed.length + unhandled.length).toBeGreaterThan(0));
+      expect(unhandled).toEqual([]);
+      expect(h.closed).toHaveLength(1);
+      expect(h.closed[0]?.kind).toBe('network');
+      expect((h.closed[0]?.cause as Error).message).toBe('Invalid URL');
+      link.close(); // harmless
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

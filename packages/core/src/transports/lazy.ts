@@ -18,7 +18,17 @@ export function lazyTransport(
       loading ??= load();
       loading.then(
         (transport) => {
-          if (!closed) real = transport.connect(params);
+          if (closed) return;
+          try {
+            real = transport.connect(params);
+          } catch (cause) {
+            // Thrown here it would be an unhandled rejection and the attempt would hang until
+            // its deadline; fail it the way the connection fails a transport that throws.
+            closed = true;
+            params.handlers.onClose(
+              new WirekitError('network', 'The transport failed to connect', { cause }),
+            );
+          }
         },
         (cause: unknown) => {
           loading = undefined;
