@@ -118,6 +118,27 @@ describe('ChatService (transport-independent)', () => {
     });
   });
 
+  it('answers a resend with the message as it is now, not as first stored', async () => {
+    // The first ack was lost; meanwhile the message was edited (from another tab) and deleted.
+    const first = await chat.send(alice, { room: 'lobby', text: 'oops' }, 'c1');
+    if (!first.ok) throw new Error('send failed');
+    const { id } = first.message;
+    expect((await chat.edit(alice, { room: 'lobby', id, text: 'fixed' })).ok).toBe(true);
+    const edited = await chat.send(alice, { room: 'lobby', text: 'oops' }, 'c1');
+    expect(edited).toMatchObject({
+      ok: true,
+      duplicate: true,
+      message: { id, text: 'fixed', version: 1 },
+    });
+    expect((await chat.delete(alice, { room: 'lobby', id })).ok).toBe(true);
+    const deleted = await chat.send(alice, { room: 'lobby', text: 'oops' }, 'c1');
+    expect(deleted).toMatchObject({
+      ok: true,
+      duplicate: true,
+      message: { id, text: '', deletedAt: now, version: 2 },
+    });
+  });
+
   it('lets a moderator delete others’ messages', async () => {
     const mod = new ChatService({
       store: new MemoryStore(),

@@ -186,8 +186,9 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
 
   /**
    * Stores and broadcasts a message. The sender is always the session's user;
-   * a resend with the same client id returns the first stored message with
-   * `duplicate: true` and is not broadcast again.
+   * a resend with the same client id returns the first stored message (as it
+   * is now: edited or deleted since) with `duplicate: true` and is not
+   * broadcast again.
    */
   async send(
     session: Session<U>,
@@ -211,14 +212,18 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
         ? { dedupeKey: `${session.user.id}\u0000${clientId}`, dedupeTtlMs: this.#dedupeTtl }
         : {}),
     });
-    if (!duplicate) {
-      this.messages += 1;
-      // A message ends typing; receivers drop the indicator on chat:message.
-      session.typingSentAt.delete(room);
-      this.#hub.emit(roomChannel(room), ServerEvents.chatMessage, message, {
-        exceptSession: session.id,
-      });
+    if (duplicate) {
+      // The dedupe entry holds the message as first stored; it may have been edited or deleted
+      // since (the sender's client trusts this ack over what it holds): answer with it as it is.
+      const current = await this.#store.getMessage(message.room, message.id);
+      return ackOk({ message: current ?? message, duplicate });
     }
+    this.messages += 1;
+    // A message ends typing; receivers drop the indicator on chat:message.
+    session.typingSentAt.delete(room);
+    this.#hub.emit(roomChannel(room), ServerEvents.chatMessage, message, {
+      exceptSession: session.id,
+    });
     return ackOk({ message, duplicate });
   }
 
