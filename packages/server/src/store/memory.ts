@@ -103,7 +103,9 @@ export class MemoryStore implements WirekitStore {
 
   async appendMessage(message: NewMessage, options: AppendOptions = {}): Promise<AppendResult> {
     const now = this.#now();
-    const key = options.dedupeKey;
+    // Per room, as in Redis (where the key lives under the room's hash tag).
+    const key =
+      options.dedupeKey === undefined ? undefined : `${message.room}\u0000${options.dedupeKey}`;
     if (key !== undefined) {
       const seen = this.#dedupe.get(key);
       if (seen && seen.expires > now)

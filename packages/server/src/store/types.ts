@@ -41,7 +41,7 @@ export interface BroadcastDelivery {
 
 /** Options of {@link WirekitStore.appendMessage}. */
 export interface AppendOptions {
-  /** When set, a second append with the same key returns the first message instead. */
+  /** When set, a second append to the same room with the same key returns the first message instead. */
   dedupeKey?: string;
   /**
    * How long a dedupe key is remembered, in ms.

@@ -73,6 +73,17 @@ export function storeSuite(
       expect(page.messages.map((m) => m.text)).toEqual(['hello', 'hello']);
     });
 
+    it('dedupes per room: the same key in another room is a new message there', async () => {
+      const store = await make();
+      const inA = await store.appendMessage(draft('a', 'one'), { dedupeKey: 'alice\u0000c1' });
+      const inB = await store.appendMessage(draft('b', 'two'), { dedupeKey: 'alice\u0000c1' });
+      expect(inB.duplicate).toBe(false);
+      expect(inB.message).toMatchObject({ room: 'b', text: 'two', seq: 1 });
+      expect((await store.history('b', { limit: 10 })).messages).toEqual([inB.message]);
+      const again = await store.appendMessage(draft('a', 'one'), { dedupeKey: 'alice\u0000c1' });
+      expect(again).toEqual({ message: inA.message, duplicate: true });
+    });
+
     it('pages history backwards with cursors, oldest first within a page', async () => {
       const store = await make();
       for (let i = 1; i <= 25; i++) await store.appendMessage(draft('p', `m${i}`));
