@@ -1528,6 +1528,33 @@ describe('Connection close', () => {
     expect(connection.getSnapshot().listeners).toBe(0);
   });
 
+  it('close() from a subscriber told of the attempt leaves no link and no timer behind', async () => {
+    const { connection, attempts } = setup();
+    connection.subscribe((s) => {
+      if (s.state === 'connecting') connection.close();
+    });
+    connection.open();
+    expect(connection.state).toBe('closed');
+    expect(attempts).toHaveLength(0);
+    expect(connection.getSnapshot().timers).toBe(0);
+  });
+
+  it('reconnect() from a subscriber told of the attempt keeps the new attempt under its deadline', async () => {
+    // The server never answers in time: only the connect deadline ends the attempt.
+    const { connection, attempts } = setup({ connectTimeout: 1_000 }, { latency: 60_000 });
+    let once = false;
+    connection.subscribe((s) => {
+      if (s.state !== 'connecting' || once) return;
+      once = true;
+      connection.reconnect();
+    });
+    connection.open();
+    expect(attempts).toHaveLength(1);
+    await tick(1_000);
+    expect(connection.state).toBe('reconnecting');
+    expect(connection.getSnapshot().error?.kind).toBe('timeout');
+  });
+
   it('close() twice is harmless', () => {
     const { connection } = setup();
     const subscriber = vi.fn();

@@ -313,6 +313,8 @@ export class Connection<
       this.#state === 'idle' || this.#state === 'connecting' ? 'connecting' : 'reconnecting',
     );
     this.#changed(true);
+    // A subscriber may have called close() or reconnect() just now: this attempt is over.
+    if (seq !== this.#attemptSeq) return;
 
     // The deadline covers the auth callback too: a hung token refresh must not hang the attempt.
     const timeout = this.#options.connectTimeout ?? 10_000;
