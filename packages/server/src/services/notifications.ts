@@ -78,9 +78,12 @@ export class NotificationService {
     };
     let users: string[];
     if (target === 'all') {
+      const keeps = this.#store.addBroadcast && this.#store.deliverBroadcasts;
+      // Kept before the listing: a user who connects (and lists) while the cluster is being
+      // listed is not in it, and must find the broadcast already there.
+      if (keeps) await this.#store.addBroadcast?.(notification);
       users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
-      if (this.#store.addBroadcast && this.#store.deliverBroadcasts) {
-        await this.#store.addBroadcast(notification);
+      if (keeps) {
         // Through the user's mark, so a connected user never gets it again on the next list.
         await Promise.all(users.map((userId) => this.#deliverBroadcasts(userId)));
         return notification;
