@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { render } from 'vitest-browser-svelte';
+import BellSnippets from '../../../test/harness/BellSnippets.svelte';
+import { localWirekit } from '../../../test/local-wirekit.js';
+import NotificationBell from './NotificationBell.svelte';
+
+let wk: ReturnType<typeof localWirekit>;
+
+beforeEach(() => {
+  wk = localWirekit();
+});
+afterEach(async () => {
+  await wk.destroy();
+});
+
+/** Focuses a control and activates it with the keyboard, as a keyboard user would. */
+async function press(element: Element) {
+  (element as HTMLElement).focus();
+  await userEvent.keyboard('{Enter}');
+}
+
+async function openBell(screen: Awaited<ReturnType<typeof render>>, unread: number) {
+  const bell = screen.getByRole('button', { name: /^Notifications/ });
+  await expect.element(bell).toHaveAccessibleName(`Notifications, ${unread} unread`);
+  await userEvent.click(bell);
+  return { bell, dialog: screen.getByRole('dialog', { name: 'Notifications' }) };
+}
+
+describe('NotificationBell keeps keyboard focus when the focused control goes away', () => {
+  it('dismissing an item moves focus to the item now in its place; Escape still closes', async () => {
+    for (const title of ['one', 'two', 'three']) await wk.notify({ title });
+    const screen = await render(NotificationBell, { pool: wk.pool });
+    const { bell, dialog } = await openBell(screen, 3);
+    await press(dialog.getByRole('button', { name: 'Dismiss: two' }).element());
+    await expect.element(dialog.getByText('two')).not.toBeInTheDocument();
+    // Newest first: three, two, one. "one" took the place of "two".
+    const one = dialog.getByRole('listitem').nth(1);
+    await expect.element(one).toHaveTextContent(/one/);
+    await expect
+      .poll(() => document.activeElement)
+      .toBe(one.element().querySelector('.wk-bell-item__main'));
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(document.activeElement).toBe(bell.element());
+  });
+
+  it('dismissing the last item moves focus to the dialog', async () => {
+    await wk.notify({ title: 'only' });
+    const screen = await render(NotificationBell, { pool: wk.pool });
+    const { bell, dialog } = await openBell(screen, 1);
+    await press(dialog.getByRole('button', { name: 'Dismiss: only' }).element());
+    await expect.element(dialog.getByText('You are all caught up.')).toBeVisible();
+    await expect.poll(() => document.activeElement).toBe(dialog.element());
+    await userEvent.keyboard('{Escape}');
+    expect(document.activeElement).toBe(bell.element());
+  });
+
+  it('closing a toast moves focus to the next toast, then to the bell', async () => {
+    const screen = await render(NotificationBell, { pool: wk.pool, toastDuration: 0 });
+    const region = screen.getByRole('region', { name: 'New notifications' });
+    await wk.notify({ title: 'first' });
+    await wk.notify({ title: 'second' });
+    const first = region.getByRole('group', { name: 'first' });
+    const second = region.getByRole('group', { name: 'second' });
+    await expect.element(second).toBeVisible();
+    await press(first.getByRole('button', { name: 'Close' }).element());
+    await expect.element(first).not.toBeInTheDocument();
+    await expect.poll(() => second.element().contains(document.activeElement)).toBe(true);
+    await press(second.getByRole('button', { name: 'Close' }).element());
+    await expect.element(second).not.toBeInTheDocument();
+    await expect
+      .poll(() => document.activeElement)
+      .toBe(screen.getByRole('button', { name: /^Notifications/ }).element());
+  });
+
+  it('closing the popover from outside (bind:open) returns focus to the bell', async () => {
+    const screen = await render(BellSnippets, { pool: wk.pool });
+    await userEvent.click(screen.getByRole('button', { name: 'Open from outside' }));
+    const dialog = screen.getByRole('dialog');
+    await expect.poll(() => dialog.element().contains(document.activeElement)).toBe(true);
+    await screen.rerender({ open: false });
+    await expect.element(dialog).not.toBeInTheDocument();
+    await expect
+      .poll(() => document.activeElement)
+      .toBe(screen.getByRole('button', { name: /^Notifications/ }).element());
+  });
+});
