@@ -251,11 +251,24 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
         now,
       })
     : null;
-  const onError =
+  const report =
     options.onError ??
     ((error: unknown, context: { event: string; userId?: string }) => {
       console.error(`[wirekit] ${context.event}`, error);
     });
+  // A hook that throws must not cost the ack, stall the socket's queue or reject a promise
+  // nobody awaits (an unhandled rejection ends the process).
+  const onError = (error: unknown, context: { event: string; userId?: string }) => {
+    try {
+      report(error, context);
+    } catch (failure) {
+      try {
+        console.error(`[wirekit] onError threw while reporting ${context.event}`, failure);
+      } catch {
+        // Nothing left to report to.
+      }
+    }
+  };
   const hub = new SocketIoHub(nsp);
   const chat = new ChatService<U>({
     store,

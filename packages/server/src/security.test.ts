@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatSendResult, NotifyListResult } from '@wirekit/core/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { MemoryStore } from './store/memory.js';
 import {
   flush,
@@ -162,6 +162,36 @@ describe('failures', () => {
     expect(errors).toHaveLength(1);
     broken = false;
     ok(await request(alice, 'chat:send', { room: 'lobby', text: 'x' }));
+  });
+
+  it('keeps answering when the onError hook itself throws', async () => {
+    const store = new MemoryStore();
+    let broken = true;
+    const append = store.appendMessage.bind(store);
+    store.appendMessage = async (...args) => {
+      if (broken) throw new Error('disk on fire');
+      return append(...args);
+    };
+    const reported: unknown[] = [];
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => consoleError.mockRestore());
+    server = await startServer({
+      store,
+      onError: (error) => {
+        reported.push(error);
+        throw new Error('error reporter is down');
+      },
+    });
+    const alice = await server.connect('alice');
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+    expect(await request(alice, 'chat:send', { room: 'lobby', text: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    broken = false;
+    ok(await request(alice, 'chat:send', { room: 'lobby', text: 'y' }));
+    expect(reported).toHaveLength(1);
+    expect(consoleError).toHaveBeenCalledTimes(1);
   });
 
   it('answers unavailable when the store hangs, and goes on with the next events', async () => {
