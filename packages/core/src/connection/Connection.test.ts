@@ -38,6 +38,8 @@ interface Harness {
 interface TransportQuirks {
   /** The link's `ping` is a no-op while this returns true. */
   silentPing?: () => boolean;
+  /** The link's `send` throws for these events (as Socket.IO does for its reserved names). */
+  refuse?: (event: string) => boolean;
 }
 
 const open: Connection[] = [];
@@ -61,8 +63,14 @@ function setup(
       links.push(record);
       const link = base.connect(params);
       return {
-        send: (...args) => link.send(...args),
-        sendVolatile: (...args) => link.sendVolatile(...args),
+        send: (...args) => {
+          if (quirks.refuse?.(args[0])) throw new Error(`"${args[0]}" is reserved`);
+          return link.send(...args);
+        },
+        sendVolatile: (...args) => {
+          if (quirks.refuse?.(args[0])) throw new Error(`"${args[0]}" is reserved`);
+          link.sendVolatile(...args);
+        },
         ping: (onPong) => {
           if (!quirks.silentPing?.()) link.ping(onPong);
         },
@@ -906,6 +914,36 @@ describe('Connection send and outbox', () => {
     expect(kindOf(acked.error)).toBe('overflow');
     expect(diagnostics.map((d) => d.type === 'dropped' && d.message.event)).toEqual(['b', 'c']);
     expect(connection.getSnapshot()).toMatchObject({ queued: 1, dropped: 2 });
+  });
+
+  it('a message the transport throws on is dropped as invalid, and the rest of the queue flows', async () => {
+    const { connection, server, diagnostics } = setup({}, {}, { refuse: (e) => e === 'bad' });
+    const got: unknown[] = [];
+    server.onConnection((peer) => peer.onAny((_e, data, _m, ack) => (got.push(data), ack?.('ok'))));
+    const states: string[] = [];
+    connection.subscribe((snap) => states.push(snap.state));
+    const queuedBad = track(connection.send('bad', 1, { ack: true }));
+    connection.send('bad', 2);
+    const good = track(connection.send('good', 3, { ack: true }));
+    connection.open();
+    await tick();
+    expect(states.at(-1)).toBe('connected');
+    expect(kindOf(queuedBad.error)).toBe('invalid');
+    expect(good).toMatchObject({ status: 'resolved', value: 'ok' });
+    expect(got).toEqual([3]);
+    expect(diagnostics).toEqual([
+      { type: 'dropped', reason: 'invalid', message: expect.objectContaining({ data: 1 }) },
+      { type: 'dropped', reason: 'invalid', message: expect.objectContaining({ data: 2 }) },
+    ]);
+    // Connected: the caller is told at once, with the same typed error.
+    expect(() => connection.send('bad', 4)).toThrow(expect.objectContaining({ kind: 'invalid' }));
+    expect(() => connection.send('bad', 5, { volatile: true })).toThrow(
+      expect.objectContaining({ kind: 'invalid' }),
+    );
+    await expect(connection.send('bad', 6, { ack: true })).rejects.toMatchObject({
+      kind: 'invalid',
+    });
+    expect(connection.getSnapshot()).toMatchObject({ queued: 0, dropped: 4, timers: 0 });
   });
 
   it('overflow by bytes: a message bigger than maxBytes is refused', async () => {

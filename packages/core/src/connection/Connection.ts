@@ -244,7 +244,11 @@ export class Connection<
 
     if (!ack && (options as SendOptions | undefined)?.volatile) {
       if (this.#state === 'connected' && this.#link) {
-        this.#link.sendVolatile(event, data);
+        try {
+          this.#link.sendVolatile(event, data);
+        } catch (cause) {
+          throw refused(event, cause);
+        }
         this.#countOut(bytes);
       }
       return '';
@@ -276,7 +280,8 @@ export class Connection<
       this.#link &&
       this.#outbox.size === this.#written.size
     ) {
-      this.#write(entry);
+      const error = this.#write(entry);
+      if (error) throw error;
       return entry.cid;
     }
 
@@ -298,7 +303,10 @@ export class Connection<
       ? new Promise<unknown>((resolve, reject) => this.#pending.set(entry.cid, { resolve, reject }))
       : undefined;
     this.#scheduleExpiry(entry.expiresAt);
-    if (this.#state === 'connected' && this.#link) this.#write(entry);
+    if (this.#state === 'connected' && this.#link) {
+      const error = this.#write(entry);
+      if (error && !ack) throw error; // an acked one's promise has rejected with it
+    }
     this.#changed(false);
     return promise ?? entry.cid;
   }
@@ -407,7 +415,8 @@ export class Connection<
     }
   }
 
-  #write(entry: OutboxEntry): void {
+  /** Writes `entry` on the link. A transport that throws refuses it: dropped, and returned. */
+  #write(entry: OutboxEntry): WirekitError | undefined {
     const link = this.#link;
     if (!link) return;
     const onAck = entry.ack
@@ -423,9 +432,19 @@ export class Connection<
       : undefined;
     // Marked before sending: a local transport may ack synchronously inside send().
     if (entry.ack) this.#written.add(entry.cid);
-    const bytes = link.send(entry.event, entry.data, { cid: entry.cid }, onAck);
+    let bytes: number;
+    try {
+      bytes = link.send(entry.event, entry.data, { cid: entry.cid }, onAck);
+    } catch (cause) {
+      // E.g. a name Socket.IO reserves. Kept, it would throw on every flush and block the queue.
+      const error = refused(entry.event, cause);
+      this.#outbox.remove(entry.cid);
+      this.#drop(entry, error);
+      return error;
+    }
     this.#countOut(bytes >= 0 ? bytes : entry.bytes);
     if (!entry.ack && this.#outbox.remove(entry.cid)) this.#unscheduleExpiry(entry);
+    return undefined;
   }
 
   #receive(event: string, data: unknown, bytes: number): void {
@@ -497,14 +516,17 @@ export class Connection<
     this.#report({ type: 'invalid', event, issues });
   }
 
-  #drop(entry: OutboxEntry): void {
+  /** `entry` left the outbox unsent: by overflow, or refused by the transport (`invalid`). */
+  #drop(
+    entry: OutboxEntry,
+    error = new WirekitError('overflow', `Outbox full: "${entry.event}" dropped`),
+  ): void {
     this.#stats.dropped += 1;
     this.#written.delete(entry.cid);
-    this.#pending
-      .get(entry.cid)
-      ?.reject(new WirekitError('overflow', `Outbox full: "${entry.event}" dropped`));
+    this.#pending.get(entry.cid)?.reject(error);
     this.#pending.delete(entry.cid);
-    this.#report({ type: 'dropped', reason: 'overflow', message: entry });
+    const reason = error.kind === 'overflow' ? 'overflow' : 'invalid';
+    this.#report({ type: 'dropped', reason, message: entry });
     this.#unscheduleExpiry(entry);
     this.#changed(false);
   }
@@ -637,4 +659,9 @@ export class Connection<
       }
     }
   }
+}
+
+/** The error for a message the transport threw on (it cannot write it, now or later). */
+function refused(event: string, cause: unknown): WirekitError {
+  return new WirekitError('invalid', `"${event}": the transport refused to send it`, { cause });
 }

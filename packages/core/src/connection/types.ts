@@ -59,7 +59,7 @@ export interface ConnectionSnapshot {
   readonly timers: number;
   /** Inbound payloads dropped by validation. */
   readonly invalid: number;
-  /** Outbound messages dropped or refused by the outbox. */
+  /** Outbound messages dropped or refused by the outbox, or refused by the transport. */
   readonly dropped: number;
   /** Outbound messages given up after their TTL or ack timeout. */
   readonly expired: number;
@@ -70,7 +70,8 @@ export interface ConnectionSnapshot {
 /** A reported, non-fatal problem: never thrown into handlers. */
 export type Diagnostic =
   | { type: 'invalid'; event: string; issues: readonly StandardSchemaV1.Issue[] }
-  | { type: 'dropped'; reason: 'overflow'; message: OutboxEntry }
+  /** `overflow`: no room in the outbox; `invalid`: the transport refused it (e.g. a reserved name). */
+  | { type: 'dropped'; reason: 'overflow' | 'invalid'; message: OutboxEntry }
   | { type: 'expired'; message: OutboxEntry }
   | { type: 'handler-error'; event: string; error: unknown };
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, assert, describe, expect, it } from 'vitest';
 import { startSocketServer, type TestSocketServer, until } from '../../test/socketio-server.js';
 import type { ConnectionSnapshot } from '../connection/types.js';
 import { type ConnectionPool, createPool, type PoolOptions } from '../pool/ConnectionPool.js';
@@ -134,6 +134,41 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(s2.storeReceipts).toBe(3);
     expect([...stored.values()]).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect(connection.getSnapshot().queued).toBe(0);
+  });
+
+  it('refuses an event name Socket.IO reserves with a typed error, without blocking the queue', async () => {
+    const s = await server();
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const p = pool(s.url, { heartbeat: false });
+      const { connection } = p.acquire('/');
+      const states: string[] = [];
+      connection.subscribe((snap) => states.push(snap.state));
+      // Queued before the session exists: written by the flush on connect.
+      const reserved = connection.send('disconnect', { bye: true }, { ack: true });
+      const stored = connection.send('store', { text: 'after' }, { ack: true });
+      let outcome: PromiseSettledResult<unknown>[] | undefined;
+      void Promise.allSettled([reserved, stored]).then((settled) => (outcome = settled));
+      await until(() => outcome !== undefined || uncaught.length > 0, 'both sends settled');
+      expect(uncaught).toEqual([]);
+      assert(outcome);
+      expect(outcome[0]).toMatchObject({ status: 'rejected', reason: { kind: 'invalid' } });
+      expect(outcome[1]).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+      expect(states).toContain('connected');
+      expect(connection.getSnapshot()).toMatchObject({ queued: 0, dropped: 1 });
+      // While connected, the caller gets the typed error at once.
+      expect(() => connection.send('connect', 1)).toThrow(
+        expect.objectContaining({ kind: 'invalid' }),
+      );
+      expect(() => connection.send('connect', 1, { volatile: true })).toThrow(
+        expect.objectContaining({ kind: 'invalid' }),
+      );
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
   });
 
   it('resends an unacked message after a drop with the same client id (stored once)', async () => {
