@@ -38,6 +38,23 @@ describe('MemoryStore specifics', () => {
     expect((await store.history('a', { limit: 10 })).messages).toHaveLength(2);
   });
 
+  it('drops the least recently written feed past maxFeeds, also for users only given broadcasts', async () => {
+    const store = new MemoryStore({ maxFeeds: 2 });
+    const note = (id: string) => ({ id, title: id, createdAt: 1, read: false });
+    await store.addNotification('a', note('a1'));
+    await store.addNotification('b', note('b1'));
+    await store.addNotification('a', note('a2'));
+    await store.addNotification('c', note('c1'));
+    expect(store.stats().feeds).toBe(2);
+    expect((await store.listNotifications('b', { limit: 10 })).items).toEqual([]);
+    expect((await store.listNotifications('a', { limit: 10 })).items).toHaveLength(2);
+    // Every user who merely connects gets the kept broadcasts: that must stay bounded too.
+    await store.addBroadcast(note('all1'));
+    for (let i = 0; i < 50; i++) await store.deliverBroadcasts(`guest${i}`, { since: 0 });
+    expect(store.stats().feeds).toBe(2);
+    expect((await store.listNotifications('guest49', { limit: 10 })).items).toHaveLength(1);
+  });
+
   it('returns copies, never its own objects', async () => {
     const store = new MemoryStore();
     const { message } = await store.appendMessage({

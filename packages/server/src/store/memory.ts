@@ -30,6 +30,13 @@ export interface MemoryStoreOptions {
    */
   maxNotificationsPerUser?: number;
   /**
+   * Users whose feed is kept; the least recently written feed is dropped past it (with its
+   * broadcast mark: that user gets the kept broadcasts again). Every user who connects while
+   * broadcasts are kept gets a feed, so without a bound they would grow with every new user.
+   * @default 100_000
+   */
+  maxFeeds?: number;
+  /**
    * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped.
    * @default 100
    */
@@ -79,6 +86,7 @@ export class MemoryStore implements WirekitStore {
   readonly #maxHistory: number;
   readonly #maxRooms: number;
   readonly #maxNotifications: number;
+  readonly #maxFeeds: number;
   readonly #broadcasts: { seq: number; notification: Omit<Notification, 'read'> }[] = [];
   #broadcastSeq = 0;
   readonly #maxBroadcasts: number;
@@ -89,6 +97,7 @@ export class MemoryStore implements WirekitStore {
     this.#maxHistory = options.maxHistoryPerRoom ?? 1000;
     this.#maxRooms = options.maxRooms ?? 10_000;
     this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
+    this.#maxFeeds = options.maxFeeds ?? 100_000;
     this.#maxBroadcasts = options.maxBroadcasts ?? 100;
     this.#maxDedupe = options.maxDedupeKeys ?? 100_000;
     this.#now = options.now ?? Date.now;
@@ -205,11 +214,19 @@ export class MemoryStore implements WirekitStore {
     };
   }
 
+  /** The user's feed for a write: created if needed, and made the most recently written. */
   #feed(userId: string): FeedState {
     let feed = this.#feeds.get(userId);
-    if (!feed) {
+    if (feed) {
+      // Re-insert so Map order is least-recently-written first.
+      this.#feeds.delete(userId);
+    } else {
       feed = { seq: 0, items: [], unread: new Set(), broadcastSeq: 0 };
-      this.#feeds.set(userId, feed);
+    }
+    this.#feeds.set(userId, feed);
+    if (this.#feeds.size > this.#maxFeeds) {
+      const oldest = this.#feeds.keys().next().value;
+      if (oldest !== undefined) this.#feeds.delete(oldest);
     }
     return feed;
   }
