@@ -192,6 +192,22 @@ describe('ConnectionPool leases', () => {
     expect(fresh.connection.state).not.toBe('closed');
   });
 
+  it('a connection closed by hand is replaced on the next acquire, even while leases remain', async () => {
+    const { pool, server } = setup({ idleTimeout: 1_000 });
+    const held = pool.acquire('/chat');
+    await tick();
+    held.connection.close(); // e.g. a component closed it instead of releasing its lease
+    const next = pool.acquire('/chat');
+    expect(next.connection).not.toBe(held.connection);
+    await tick();
+    expect(next.connection.state).toBe('connected');
+    expect(openPeers(server, '/chat')).toBe(1);
+    held.release(); // the stale lease does not touch the new connection
+    await tick(1_000);
+    expect(next.connection.state).toBe('connected');
+    expect(pool.snapshot()).toMatchObject({ leases: 1, connections: [{ refCount: 1 }] });
+  });
+
   it('reconnectAll() reconnects every connection', async () => {
     const { pool, server, connects } = setup();
     pool.acquire('/a');

@@ -113,6 +113,13 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
   ): Lease<TIn, TOut> {
     if (this.#destroyed) throw new WirekitError('closed', 'The pool was destroyed');
     let entry = this.#entries.get(key);
+    // Closed by hand (`connection.close()`): closed is final, so the key gets a new one.
+    // Leases on the old one go stale; their release() no longer counts.
+    if (entry?.connection.state === 'closed') {
+      this.#entries.delete(key);
+      this.#dispose(entry);
+      entry = undefined;
+    }
     if (!entry) {
       entry = this.#create(key);
       this.#entries.set(key, entry);
