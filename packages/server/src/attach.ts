@@ -334,6 +334,15 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
           if (!user || typeof user.id !== 'string' || user.id.length === 0) {
             return refuse('unauthorized', 'invalid token');
           }
+          if (user.expiresAt !== undefined && Number.isNaN(Number(user.expiresAt))) {
+            // Accepted, the session would be dropped as expired at once, and the client would
+            // reconnect into the same drop, again and again.
+            onError(new TypeError('authenticate returned an expiresAt that is not a time'), {
+              event: 'authenticate',
+              userId: user.id,
+            });
+            return refuse('unauthorized', 'token expiry is not a time');
+          }
           if (user.expiresAt !== undefined && user.expiresAt <= now()) {
             return refuse('unauthorized', 'token expired');
           }

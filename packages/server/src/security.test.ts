@@ -42,6 +42,21 @@ describe('handshake security', () => {
     });
   });
 
+  it('refuses an expiresAt that is not a time, instead of accepting and dropping the session', async () => {
+    // E.g. Number(claims.exp) of a token without exp. Accepted, the session was dropped at once
+    // as expired, and the client reconnected into the same drop, forever.
+    for (const expiresAt of [Number.NaN, '2030-01-01']) {
+      server = await startServer({
+        authenticate: (token) => ({ id: token, expiresAt: expiresAt as number }),
+      });
+      expect((await server.refused({ token: 'alice' })).data).toMatchObject({
+        code: 'unauthorized',
+      });
+      await server.close();
+    }
+    server = undefined;
+  });
+
   it('reports a throwing authenticate hook as unavailable, not unauthorized', async () => {
     server = await startServer({
       authenticate: () => {
