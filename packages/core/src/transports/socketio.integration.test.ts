@@ -80,6 +80,27 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(s.io.engine.clientsCount).toBe(1);
   });
 
+  it('answers the first heartbeat of every namespace that connects at once', async () => {
+    const s = await server();
+    const p = pool(s.url, { heartbeat: { interval: 60_000, timeout: 2_000 } });
+    const connections = ['/', '/chat', '/notify', '/presence'].map((k) => p.acquire(k).connection);
+    // Each connection pings as soon as it connects; all four connect in the same tick.
+    await until(
+      () =>
+        connections.every((c) => c.getSnapshot().rtt !== null) ||
+        connections.some((c) => c.getSnapshot().error !== null),
+      'every first pong, or a heartbeat failure',
+    );
+    expect(connections.map((c) => c.getSnapshot().error?.message ?? null)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(connections.map((c) => c.state)).toEqual(Array(4).fill('connected'));
+    expect(s.engineConnections).toBe(1);
+  });
+
   it('disconnects on the server only after the idle grace period', async () => {
     const s = await server();
     const p = pool(s.url, { idleTimeout: 300 });

@@ -175,7 +175,9 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
           if (!done && socket.connected) socket.volatile.emit(event, data);
         },
         ping(onPong) {
-          if (!done && socket.connected) socket.volatile.emit(PING_EVENT, () => onPong());
+          // Not volatile: a volatile packet is discarded while the engine is still writing the
+          // previous one, e.g. the first pings of namespaces that connect in the same tick.
+          if (!done && socket.connected) socket.emit(PING_EVENT, () => onPong());
         },
         close() {
           if (done) return;
