@@ -1,5 +1,5 @@
 import type { ChatTypingEvent } from '@wirekit/core/protocol';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { MemoryStore } from '../store/memory.js';
 import { ChatService } from './chat.js';
 import type { EmitOptions } from './hub.js';
@@ -137,6 +137,33 @@ describe('ChatService (transport-independent)', () => {
       duplicate: true,
       message: { id, text: '', deletedAt: now, version: 2 },
     });
+  });
+
+  it('acks a join with a revision from before its page, so a change made meanwhile is caught up', async () => {
+    const store = new MemoryStore();
+    const racing = new ChatService({ store, hub, now: () => now });
+    onTestFinished(() => racing.close());
+    const bob = createSession('s7', { id: 'bob' });
+    const carol = createSession('s8', { id: 'carol' });
+    hub.add(bob, () => {});
+    hub.add(carol, () => {});
+    await racing.join(bob, { room: 'r' });
+    const sent = await racing.send(bob, { room: 'r', text: 'first' });
+    if (!sent.ok) throw new Error('send failed');
+    // Bob edits his message right after Carol's join read the page, before it read anything else.
+    const history = store.history.bind(store);
+    store.history = async (...args) => {
+      const page = await history(...args);
+      store.history = history;
+      await racing.edit(bob, { room: 'r', id: sent.message.id, text: 'second' });
+      return page;
+    };
+    const join = await racing.join(carol, { room: 'r' });
+    if (!join.ok) throw new Error('join failed');
+    expect(join.messages.map((m) => m.text)).toEqual(['first']);
+    // Carol missed the edit's broadcast (it came before her ack); her next rejoin asks from rev.
+    const changes = await racing.changes(carol, { room: 'r', since: join.rev ?? 0 });
+    expect(changes).toMatchObject({ ok: true, messages: [{ text: 'second', version: 1 }] });
   });
 
   it('lets a moderator delete others’ messages', async () => {

@@ -127,10 +127,12 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
       session.rooms.add(room);
       this.#presence.joined(session.id, session.ref, room);
     }
-    const page = await this.#store.history(room, { limit: payload.limit ?? this.#joinHistory });
-    // Read after joining the channel: any change past this revision is also broadcast to us.
+    // Read after joining the channel (any change past it is also broadcast to us) and before the
+    // page: a change landing in between is then past `rev`, so a rejoin asks for it. Read after
+    // the page, such a change was in neither the page nor any later `chat:changes`.
     const store = this.#store;
     const rev = store.revision && store.changes ? await store.revision(room) : undefined;
+    const page = await this.#store.history(room, { limit: payload.limit ?? this.#joinHistory });
     // Last: nothing async may run between the snapshot and the ack, so no later presence
     // update of this process can overtake the ack's member list on the wire.
     let snapshot;
