@@ -16,3 +16,13 @@ describe('ChatPanel on the server', () => {
     pool.destroy();
   });
 });
+
+describe('ChatPanel on the server, before any connection', () => {
+  it('renders as joining, without the offline note', () => {
+    const pool = createPool({ url: 'http://127.0.0.1:9', transport: socketio() });
+    const { body } = render(ChatPanel, { props: { pool, room: 'lobby' } });
+    expect(body).toContain('data-state="joining"');
+    expect(body).not.toContain('Offline');
+    pool.destroy();
+  });
+});
