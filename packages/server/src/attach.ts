@@ -66,7 +66,8 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
   /**
    * Token bucket for client events (`wk:ping` is exempt), or `false`. `per: 'user'` (the
    * default) shares one bucket between all of a user's connections on this process, so more
-   * tabs do not mean more budget; `per: 'socket'` gives each connection its own.
+   * tabs do not mean more budget, and keeps it until it has refilled, so reconnecting does not
+   * either; `per: 'socket'` gives each connection its own.
    * @default { capacity: 30, refillPerSecond: 10, per: 'user' }
    */
   rateLimit?: { capacity: number; refillPerSecond: number; per?: 'user' | 'socket' } | false;
@@ -373,8 +374,12 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     sessions.set(socket.id, session);
     // Every session sits in its user's channel: notifications and other-tab sync go there.
     void socket.join(userChannel(session.user.id));
+    // A user's spent bucket outlives a disconnect (reconnecting buys no budget); a socket's
+    // never comes back.
     const rate =
-      limiter?.acquire(perSocket ? `socket:${socket.id}` : `user:${session.user.id}`) ?? null;
+      (perSocket
+        ? limiter?.acquire(`socket:${socket.id}`, { linger: false })
+        : limiter?.acquire(`user:${session.user.id}`)) ?? null;
     const bucket = rate?.bucket ?? null;
     let queue: Promise<unknown> = Promise.resolve();
     let expiryTimer: ReturnType<typeof setTimeout> | undefined;

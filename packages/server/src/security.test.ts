@@ -315,6 +315,23 @@ describe('limits', () => {
     expect(await flood('socket')).toBeGreaterThanOrEqual(20);
   });
 
+  it('does not refill the budget when a client reconnects', async () => {
+    server = await startServer({ rateLimit: { capacity: 5, refillPerSecond: 0.001 } });
+    const spend = async () => {
+      const socket = await server!.connect('mallory');
+      const acks = await Promise.all(
+        Array.from({ length: 5 }, () => request(socket, 'chat:typing', { room: 'lobby' })),
+      );
+      const gone = next(socket, 'disconnect');
+      socket.disconnect();
+      await gone;
+      await vi.waitFor(() => expect(server!.wirekit.health().connections).toBe(0));
+      return acks.filter((a) => !(!a.ok && a.error.code === 'rate_limited')).length;
+    };
+    expect(await spend()).toBe(5);
+    expect(await spend()).toBe(0);
+  });
+
   it('rate-limits a flood while other clients stay served', async () => {
     server = await startServer({ rateLimit: { capacity: 10, refillPerSecond: 1 } });
     const flooder = await server.connect('mallory');

@@ -29,4 +29,27 @@ describe('RateLimiter', () => {
     const c = limiter.acquire('alice');
     expect(c.bucket.tokens).toBe(3);
   });
+
+  it('keeps a spent bucket after its last lease until it has refilled: reconnecting buys no budget', () => {
+    let now = 0;
+    const limiter = new RateLimiter({ capacity: 3, refillPerSecond: 1, now: () => now });
+    const first = limiter.acquire('mallory');
+    while (first.bucket.take());
+    first.release();
+    const second = limiter.acquire('mallory');
+    expect(second.bucket.take()).toBe(false);
+    second.release();
+    expect(limiter.size).toBe(1);
+    now += 2_999;
+    expect(limiter.size).toBe(1);
+    now += 1;
+    // Full again: the same as a new bucket, so it is gone.
+    expect(limiter.size).toBe(0);
+    expect(limiter.acquire('mallory').bucket.tokens).toBe(3);
+    // Keys that never come back (sockets) are dropped at once.
+    const socket = limiter.acquire('socket:1', { linger: false });
+    socket.bucket.take();
+    socket.release();
+    expect(limiter.size).toBe(1);
+  });
 });
