@@ -1188,6 +1188,20 @@ describe('Connection inbound events', () => {
     ]);
   });
 
+  it('an event named like an Object member (constructor, toString) has no schema unless given one', async () => {
+    const { connection, peers } = setup({ schemas: { count: numberSchema } });
+    const got: unknown[] = [];
+    connection.on('constructor', (d) => got.push(d));
+    connection.on('toString', (d) => got.push(d));
+    connection.open();
+    await tick();
+    peers[0]?.emit('constructor', 'a');
+    peers[0]?.emit('toString', 'b');
+    await tick();
+    expect(got).toEqual(['a', 'b']);
+    expect(connection.getSnapshot().invalid).toBe(0);
+  });
+
   it('validates even without handlers, and supports async (Promise) validators', async () => {
     const asyncSchema: StandardSchemaV1<unknown, number> = {
       '~standard': {

@@ -451,7 +451,9 @@ export class Connection<
     this.#stats.messagesIn += 1;
     this.#stats.bytesIn += bytes >= 0 ? bytes : Math.max(0, payloadSize(data));
     this.#changed(false);
-    const shared = this.#options.schemas?.[event];
+    const schemas = this.#options.schemas;
+    // Own keys only: `schemas.constructor` is Object, not a schema for an event "constructor".
+    const shared = schemas && Object.hasOwn(schemas, event) ? schemas[event] : undefined;
     if (!shared) return this.#dispatch(event, data);
     this.#validate(event, shared, data, (value) => this.#dispatch(event, value));
   }
