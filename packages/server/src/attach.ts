@@ -79,7 +79,8 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
   maxConnections?: number;
   /**
    * How long one event may take (e.g. a slow store) before it is answered
-   * `unavailable` and the socket's next events go ahead.
+   * `unavailable` and the socket's next events go ahead; also how long `authenticate`
+   * may take before the handshake is refused `unavailable`.
    * @default 10_000
    */
   eventTimeoutMs?: number;
@@ -328,7 +329,11 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     }
     pending += 1;
     Promise.resolve()
-      .then(() => options.authenticate(token, { handshake: socket.handshake }))
+      // A hook that never settles (an auth service call without a timeout) would hold its
+      // connection slot for good: past eventTimeoutMs the handshake is refused `unavailable`.
+      .then(() =>
+        withTimeout(options.authenticate(token, { handshake: socket.handshake }), eventTimeoutMs),
+      )
       .then(
         (user) => {
           pending -= 1;

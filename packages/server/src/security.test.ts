@@ -2,6 +2,7 @@ import type { ChatMessage, ChatSendResult, NotifyListResult } from '@wirekit/cor
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { MemoryStore } from './store/memory.js';
 import {
+  authenticate,
   flush,
   next,
   ok,
@@ -75,6 +76,27 @@ describe('handshake security', () => {
     const gone = next<string>(socket, 'disconnect');
     expect(await error).toMatchObject({ code: 'unauthorized' });
     expect(await gone).toBe('io server disconnect');
+  });
+
+  it('refuses a handshake whose authenticate hangs after eventTimeoutMs, freeing its slot', async () => {
+    let hang = true;
+    server = await startServer({
+      maxConnections: 2,
+      eventTimeoutMs: 100,
+      authenticate: (token, context) =>
+        hang ? new Promise(() => {}) : authenticate(token, context),
+    });
+    const stuck = [
+      server.refused({ token: 'token-alice' }),
+      server.refused({ token: 'token-bob' }),
+    ];
+    for (const error of await Promise.all(stuck)) {
+      expect(error.data).toMatchObject({ code: 'unavailable' });
+    }
+    // The auth service is back: the hung handshakes hold no connection slots.
+    hang = false;
+    await server.connect('carol');
+    await server.connect('alice');
   });
 
   it('refuses connections past maxConnections with a reason', async () => {
