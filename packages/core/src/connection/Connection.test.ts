@@ -1343,6 +1343,19 @@ describe('Connection inbound events', () => {
     expect(second).not.toHaveBeenCalled();
   });
 
+  it('a handler that closes the connection stops the dispatch: later handlers are not called', async () => {
+    const { connection, peers } = setup();
+    const second = vi.fn();
+    connection.on('kicked', () => connection.close());
+    connection.on('kicked', second);
+    connection.open();
+    await tick();
+    peers[0]?.emit('kicked', 1);
+    await tick();
+    expect(connection.state).toBe('closed');
+    expect(second).not.toHaveBeenCalled();
+  });
+
   it('a throwing handler does not stop the others and is reported', async () => {
     const { connection, peers, diagnostics } = setup();
     const boom = new Error('boom');

@@ -163,6 +163,8 @@ export class Connection<
     this.#pending.clear();
     this.#timers.clearAll();
     this.#lifetime.drain();
+    // Emptied, not just forgotten: a dispatch in progress checks its set before each handler.
+    for (const set of this.#handlers.values()) set.clear();
     this.#handlers.clear();
     this.#diagnostics.clear();
     this.#handlerCount = 0;
