@@ -207,7 +207,10 @@ export class RedisStore implements WirekitStore {
 
   async appendMessage(message: NewMessage, options: AppendOptions = {}): Promise<AppendResult> {
     const keys = this.#room(message.room);
-    const dedupe = options.dedupeKey;
+    // PX takes a positive integer; a bad one would fail the script after it stored the message
+    // (Redis does not roll a script back), so the client's retry would store it again.
+    const ttl = Math.min(Math.ceil(options.dedupeTtlMs ?? DAY), Number.MAX_SAFE_INTEGER);
+    const dedupe = ttl > 0 ? options.dedupeKey : undefined;
     const reply = (await this.#redis.eval(
       APPEND,
       5,
@@ -219,7 +222,7 @@ export class RedisStore implements WirekitStore {
       message.id,
       JSON.stringify(message),
       this.#maxHistory,
-      options.dedupeTtlMs ?? DAY,
+      ttl,
       dedupe === undefined ? '0' : '1',
     )) as [number, string];
     return { message: JSON.parse(reply[1]) as ChatMessage, duplicate: reply[0] === 1 };

@@ -84,6 +84,25 @@ export function storeSuite(
       expect(again).toEqual({ message: inA.message, duplicate: true });
     });
 
+    it('takes any dedupe TTL: 0 remembers nothing, a fraction of a ms is fine', async () => {
+      const store = await make();
+      const none = { dedupeKey: 'alice\u0000ttl0', dedupeTtlMs: 0 };
+      expect((await store.appendMessage(draft('t', 'a'), none)).duplicate).toBe(false);
+      expect((await store.appendMessage(draft('t', 'a'), none)).duplicate).toBe(false);
+      const odd = { dedupeKey: 'alice\u0000odd', dedupeTtlMs: 90_000.5 };
+      expect((await store.appendMessage(draft('t', 'b'), odd)).duplicate).toBe(false);
+      expect((await store.appendMessage(draft('t', 'b'), odd)).duplicate).toBe(true);
+      const forever = { dedupeKey: 'alice\u0000forever', dedupeTtlMs: Number.POSITIVE_INFINITY };
+      expect((await store.appendMessage(draft('t', 'c'), forever)).duplicate).toBe(false);
+      expect((await store.appendMessage(draft('t', 'c'), forever)).duplicate).toBe(true);
+      expect((await store.history('t', { limit: 10 })).messages.map((m) => m.text)).toEqual([
+        'a',
+        'a',
+        'b',
+        'c',
+      ]);
+    });
+
     it('pages history backwards with cursors, oldest first within a page', async () => {
       const store = await make();
       for (let i = 1; i <= 25; i++) await store.appendMessage(draft('p', `m${i}`));
