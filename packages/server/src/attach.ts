@@ -110,6 +110,12 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
    * @default 604_800_000 (7 days)
    */
   broadcastTtlMs?: number;
+  /**
+   * Rooms one connection may be in at once; past it `chat:join` is answered `forbidden` until
+   * it leaves one (each membership costs server memory).
+   * @default 1000
+   */
+  maxRoomsPerSession?: number;
   /** Called with unexpected errors (store failures, bugs). @default console.error */
   onError?: (error: unknown, context: { event: string; userId?: string }) => void;
   /** Clock, for tests. @default Date.now */
@@ -286,6 +292,9 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     ...(options.presenceBatchMs !== undefined ? { presenceBatchMs: options.presenceBatchMs } : {}),
     ...(options.presenceListLimit !== undefined
       ? { presenceListLimit: options.presenceListLimit }
+      : {}),
+    ...(options.maxRoomsPerSession !== undefined
+      ? { maxRoomsPerSession: options.maxRoomsPerSession }
       : {}),
     onError: (error, context) => onError(error, context),
   });

@@ -354,6 +354,22 @@ describe('limits', () => {
     expect(await spend()).toBe(0);
   });
 
+  it('bounds the rooms one connection can be in (maxRoomsPerSession)', async () => {
+    server = await startServer({ maxRoomsPerSession: 2, rateLimit: false });
+    const mallory = await server.connect('mallory');
+    ok(await request(mallory, 'chat:join', { room: 'a' }));
+    ok(await request(mallory, 'chat:join', { room: 'b' }));
+    // Joining a room again is no new room.
+    ok(await request(mallory, 'chat:join', { room: 'a' }));
+    expect(await request(mallory, 'chat:join', { room: 'c' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(server.wirekit.health().rooms).toBe(2);
+    ok(await request(mallory, 'chat:leave', { room: 'a' }));
+    ok(await request(mallory, 'chat:join', { room: 'c' }));
+  });
+
   it('rate-limits a flood while other clients stay served', async () => {
     server = await startServer({ rateLimit: { capacity: 10, refillPerSecond: 1 } });
     const flooder = await server.connect('mallory');

@@ -166,6 +166,22 @@ describe('ChatService (transport-independent)', () => {
     expect(changes).toMatchObject({ ok: true, messages: [{ text: 'second', version: 1 }] });
   });
 
+  it('bounds the rooms of a session by default (1000), so joins cannot grow memory without end', async () => {
+    const store = new MemoryStore();
+    const bounded = new ChatService({ store, hub, presenceBatchMs: 60_000 });
+    onTestFinished(() => bounded.close());
+    const mallory = createSession('s66', { id: 'mallory' });
+    hub.add(mallory, () => {});
+    for (let i = 0; i < 1000; i++) {
+      expect((await bounded.join(mallory, { room: `r${i}`, limit: 1 })).ok).toBe(true);
+    }
+    expect(await bounded.join(mallory, { room: 'one-more' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(mallory.rooms.size).toBe(1000);
+  });
+
   it('lets a moderator delete others’ messages', async () => {
     const mod = new ChatService({
       store: new MemoryStore(),

@@ -64,6 +64,13 @@ export interface ChatServiceOptions<U extends WirekitUser = WirekitUser> {
    * @default 100
    */
   presenceListLimit?: number;
+  /**
+   * Rooms one session may be in at once; past it `chat:join` is answered `forbidden` until the
+   * session leaves one. Each membership costs server memory, so without a bound one connection
+   * could grow it for as long as it stays.
+   * @default 1000
+   */
+  maxRoomsPerSession?: number;
   /** Called with unexpected errors outside a request (a failed presence flush). */
   onError?: (error: unknown, context: { event: string }) => void;
   /** Clock, for tests. @default Date.now */
@@ -83,6 +90,7 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
   readonly #typingThrottle: number;
   readonly #joinHistory: number;
   readonly #dedupeTtl: number;
+  readonly #maxRooms: number;
   readonly #now: () => number;
   readonly #presence: PresenceBatcher;
   /** Messages stored by this process (health). */
@@ -96,6 +104,7 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
     this.#typingThrottle = options.typingThrottleMs ?? 1500;
     this.#joinHistory = options.joinHistory ?? DEFAULT_PAGE_SIZE;
     this.#dedupeTtl = options.dedupeTtlMs ?? 86_400_000;
+    this.#maxRooms = options.maxRoomsPerSession ?? 1000;
     this.#now = options.now ?? Date.now;
     const onError = options.onError;
     this.#presence = new PresenceBatcher({
@@ -119,6 +128,12 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
 
   async join(session: Session<U>, payload: ChatJoinPayload): Promise<Ack<ChatJoinResult>> {
     const { room } = payload;
+    if (!session.rooms.has(room) && session.rooms.size >= this.#maxRooms) {
+      return ackError(
+        'forbidden',
+        `in too many rooms (at most ${this.#maxRooms}); leave one first`,
+      );
+    }
     if (!(await this.#authorize(session.user, room))) {
       return ackError('forbidden', `not allowed to join room ${room}`);
     }
