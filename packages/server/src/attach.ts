@@ -80,7 +80,7 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
   /**
    * How long one event may take (e.g. a slow store) before it is answered
    * `unavailable` and the socket's next events go ahead; also how long `authenticate`
-   * may take before the handshake is refused `unavailable`.
+   * may take before the handshake is refused `unavailable`. `Infinity` for no limit.
    * @default 10_000
    */
   eventTimeoutMs?: number;
@@ -210,7 +210,8 @@ class EventTimeoutError extends Error {
 }
 
 function withTimeout<T>(work: T | Promise<T>, ms: number): Promise<T> {
-  if (!(work instanceof Promise)) return Promise.resolve(work);
+  // Past the timer range (e.g. Infinity) setTimeout would fire after 1 ms: no timeout instead.
+  if (!(work instanceof Promise) || !(ms <= MAX_TIMER)) return Promise.resolve(work);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new EventTimeoutError(ms)), ms);

@@ -246,6 +246,24 @@ describe('failures', () => {
     ok(await request(alice, 'chat:join', { room: 'lobby' }));
   });
 
+  it('takes an eventTimeoutMs past the timer range (Infinity) as no timeout, not as 1 ms', async () => {
+    const store = new MemoryStore();
+    const history = store.history.bind(store);
+    // A little slower than 1 ms, as any real store is.
+    store.history = (...args) =>
+      new Promise((resolve) => setTimeout(() => resolve(history(...args)), 20));
+    server = await startServer({
+      store,
+      eventTimeoutMs: Number.POSITIVE_INFINITY,
+      authenticate: async (token, context) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return authenticate(token, context);
+      },
+    });
+    const alice = await server.connect('alice');
+    ok(await request(alice, 'chat:join', { room: 'lobby' }));
+  });
+
   it('treats binary data and a non-object meta as what they are', async () => {
     server = await startServer();
     const alice = await server.connect('alice');
