@@ -347,6 +347,8 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       .then(
         (user) => {
           pending -= 1;
+          // Closed meanwhile: connected now, the socket would get no handlers (no hello, no acks).
+          if (closed) return refuse('unavailable', 'server is closing');
           if (!user || typeof user.id !== 'string' || user.id.length === 0) {
             return refuse('unauthorized', 'invalid token');
           }

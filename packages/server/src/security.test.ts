@@ -99,6 +99,26 @@ describe('handshake security', () => {
     await server.connect('alice');
   });
 
+  it('refuses a handshake still authenticating when the server closes', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked = () => {};
+    const authenticating = new Promise<void>((resolve) => (asked = resolve));
+    server = await startServer({
+      authenticate: async (token, context) => {
+        asked();
+        await gate;
+        return authenticate(token, context);
+      },
+    });
+    const refused = server.refused({ token: 'token-alice' });
+    await authenticating;
+    await server.wirekit.close();
+    release();
+    // Connected after close, it would be a socket with no handlers: no hello, no acks.
+    expect((await refused).data).toMatchObject({ code: 'unavailable' });
+  });
+
   it('refuses connections past maxConnections with a reason', async () => {
     server = await startServer({ maxConnections: 2 });
     await server.connect('alice');
