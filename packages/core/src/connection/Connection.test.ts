@@ -902,6 +902,18 @@ describe('Connection send and outbox', () => {
     expect(second.status).toBe('resolved');
   });
 
+  it('a diagnostic listener that closes the connection on an eviction gets the send rejected', async () => {
+    const { connection } = setup({ outbox: { maxMessages: 1, overflow: 'drop-oldest' } });
+    connection.onDiagnostic((d) => d.type === 'dropped' && connection.close());
+    const first = track(connection.send('a', 1, { ack: true }));
+    const second = track(connection.send('b', 2, { ack: true })); // evicts the first
+    await tick();
+    expect(kindOf(first.error)).toBe('overflow');
+    expect(second.status).toBe('rejected');
+    expect(kindOf(second.error)).toBe('closed');
+    expect(connection.getSnapshot()).toMatchObject({ state: 'closed', queued: 0, timers: 0 });
+  });
+
   it('overflow `drop-newest`: the new message is dropped and reported, the queue kept', async () => {
     const { connection, diagnostics } = setup({
       outbox: { maxMessages: 1, overflow: 'drop-newest' },

@@ -289,6 +289,10 @@ export class Connection<
 
     const result = this.#outbox.push(entry);
     for (const evicted of result.evicted) this.#drop(evicted);
+    // A diagnostic listener told of an eviction may have closed the connection just now.
+    if ((this.#state as ConnectionState) === 'closed') {
+      return fail(new WirekitError('closed', 'Connection closed'));
+    }
     if (!result.accepted) {
       if (this.#outbox.options.overflow === 'reject') {
         this.#stats.dropped += 1;
