@@ -304,6 +304,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     hub,
     now,
     ...(options.broadcastTtlMs !== undefined ? { broadcastTtlMs: options.broadcastTtlMs } : {}),
+    onError: (error, context) => onError(error, context),
   });
 
   const startedAt = now();

@@ -54,4 +54,24 @@ describe('NotificationService', () => {
     ]);
     expect((await store.listNotifications('alice', { limit: 10 })).items).toHaveLength(1);
   });
+
+  it("notify('all') resolves once the broadcast is kept, even if the live push fails", async () => {
+    // A caller that saw a rejection would send it again: every user would get it twice.
+    class DownHub extends LocalHub {
+      override sessions(): Promise<HubSession[]> {
+        return Promise.reject(new Error('timeout reached: only 1 responses received out of 2'));
+      }
+    }
+    const store = new MemoryStore();
+    const errors: unknown[] = [];
+    const notifications = new NotificationService({
+      store,
+      hub: new DownHub(),
+      onError: (error) => errors.push(error),
+    });
+    const sent = await notifications.notify('all', { title: 'Maintenance at 22:00' });
+    expect(errors).toHaveLength(1);
+    const bob = createSession('b1', { id: 'bob' });
+    expect(await notifications.list(bob, {})).toMatchObject({ ok: true, items: [{ id: sent.id }] });
+  });
 });

@@ -32,6 +32,12 @@ export interface NotificationServiceOptions {
    * @default 604_800_000 (7 days)
    */
   broadcastTtlMs?: number;
+  /**
+   * Called when the live push of a kept `notify('all')` fails (listing the connected users, or
+   * delivering to one of them); `notify` still resolves, as the broadcast reaches them on
+   * their next list. @default console.error
+   */
+  onError?: (error: unknown, context: { event: string; userId?: string }) => void;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }
@@ -47,6 +53,7 @@ export class NotificationService {
   readonly #hub: Hub;
   readonly #now: () => number;
   readonly #broadcastTtl: number;
+  readonly #onError: (error: unknown, context: { event: string; userId?: string }) => void;
   /** Notifications delivered by this process (health). */
   delivered = 0;
 
@@ -55,6 +62,8 @@ export class NotificationService {
     this.#hub = options.hub;
     this.#now = options.now ?? Date.now;
     this.#broadcastTtl = options.broadcastTtlMs ?? WEEK;
+    this.#onError =
+      options.onError ?? ((error, context) => console.error(`[wirekit] ${context.event}`, error));
   }
 
   /**
@@ -63,8 +72,9 @@ export class NotificationService {
    * `'all'` reaches every user connected at this moment (on every process
    * sharing the Socket.IO adapter) and, when the store keeps broadcasts (both
    * shipped stores do), every user who connects within `broadcastTtlMs`: it is
-   * added to their feed before their first list. Throws a `TypeError` for an
-   * invalid input.
+   * added to their feed before their first list; it then resolves once the
+   * broadcast is kept, and a failed live push goes to `onError`. Throws a
+   * `TypeError` for an invalid input.
    */
   async notify(target: NotifyTarget, input: NotificationInput): Promise<Notification> {
     const checked = validatePayload(defaultSchemas.notificationInput, input);
@@ -78,16 +88,16 @@ export class NotificationService {
     };
     let users: string[];
     if (target === 'all') {
-      const keeps = this.#store.addBroadcast && this.#store.deliverBroadcasts;
-      // Kept before the listing: a user who connects (and lists) while the cluster is being
-      // listed is not in it, and must find the broadcast already there.
-      if (keeps) await this.#store.addBroadcast?.(notification);
-      users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
-      if (keeps) {
-        // Through the user's mark, so a connected user never gets it again on the next list.
-        await Promise.all(users.map((userId) => this.#deliverBroadcasts(userId)));
+      if (this.#store.addBroadcast && this.#store.deliverBroadcasts) {
+        // Kept before the listing: a user who connects (and lists) while the cluster is being
+        // listed is not in it, and must find the broadcast already there.
+        await this.#store.addBroadcast(notification);
+        // Once kept it is sent: the live push is best effort (every user gets it on their next
+        // list anyway), and a rejection would make the caller send it again.
+        await this.#pushBroadcast();
         return notification;
       }
+      users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
     } else {
       users = [...new Set(typeof target === 'string' ? [target] : target)];
     }
@@ -131,6 +141,25 @@ export class NotificationService {
     const unread = await this.#store.dismiss(session.user.id, payload.ids);
     this.#sync(session, { unread, dismissed: payload.ids });
     return ackOk({ unread });
+  }
+
+  /** Delivers the kept broadcasts to every connected user now; failures go to `onError`. */
+  async #pushBroadcast(): Promise<void> {
+    let users: string[];
+    try {
+      users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
+    } catch (error) {
+      this.#onError(error, { event: 'notify' });
+      return;
+    }
+    await Promise.all(
+      users.map((userId) =>
+        // Through the user's mark, so a connected user never gets it again on the next list.
+        this.#deliverBroadcasts(userId).catch((error: unknown) =>
+          this.#onError(error, { event: 'notify', userId }),
+        ),
+      ),
+    );
   }
 
   /** Adds the broadcasts the user has not had to their feed; pushes them to their sessions. */
