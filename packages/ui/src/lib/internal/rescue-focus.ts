@@ -1,58 +1,75 @@
 import type { Attachment } from 'svelte/attachments';
+import { on } from 'svelte/events';
+
+/** What keyboard focus can land on. */
+export const FOCUSABLE = 'a[href], button:not([disabled])';
+
+type Fallback = (container: HTMLElement) => HTMLElement | null | undefined;
 
 /**
  * Keeps keyboard focus inside the element it is attached to when the focused element is
  * removed (a button that hides itself, a deleted row's actions, a dismissed item): focus moves
- * to `fallback(lost, container)` instead of dropping to `<body>`, where a keyboard user loses their place
- * and Escape no longer reaches the component. Focus the user moved elsewhere is never taken back.
+ * to `fallback(container)` instead of dropping to `<body>`, where a keyboard user loses their
+ * place and Escape no longer reaches the component. Focus the user moved elsewhere is never
+ * taken back. `track` sees every element that takes focus inside.
  *
- * Watches only while focus is inside. Chromium fires `focusout` on removal, other engines do
- * not, so removal is also noticed by a `MutationObserver`.
+ * Chromium fires `focusout` on removal, Firefox and Safari do not, so removal is noticed by a
+ * `MutationObserver`, started once focus is inside.
  *
  * @internal
  */
 export function rescueFocus(
-  fallback: (lost: Element, container: HTMLElement) => HTMLElement | null | undefined,
+  fallback: Fallback,
+  track?: (target: Element, container: HTMLElement) => void,
 ): Attachment<HTMLElement> {
   return (node) => {
     let focused: Element | null = null;
-    const observer = new MutationObserver(check);
-
-    function stop() {
-      focused = null;
-      observer.disconnect();
-    }
-
-    function check() {
+    const check = () => {
       if (!focused || focused.isConnected) return;
-      const lost = focused;
-      stop();
-      const active = document.activeElement;
-      if (active && active !== document.body) return;
-      fallback(lost, node)?.focus({ preventScroll: true });
-    }
-
-    function onFocusIn(event: FocusEvent) {
+      focused = null;
+      if (document.activeElement === document.body) fallback(node)?.focus({ preventScroll: true });
+    };
+    const observer = new MutationObserver(check);
+    const offIn = on(node, 'focusin', (event) => {
       focused = event.target as Element;
+      track?.(focused, node);
       observer.observe(node, { childList: true, subtree: true });
-    }
-
-    function onFocusOut(event: FocusEvent) {
-      const next = event.relatedTarget as Node | null;
-      if (next && node.contains(next)) return;
+    });
+    const offOut = on(node, 'focusout', (event) => {
+      if (node.contains(event.relatedTarget as Node | null)) return;
       // After a removal the DOM settles first; a move elsewhere (or a click on the page) ends it.
       queueMicrotask(() => {
+        if (focused?.isConnected && !node.contains(document.activeElement)) focused = null;
         check();
-        if (focused && !node.contains(document.activeElement)) stop();
       });
-    }
-
-    node.addEventListener('focusin', onFocusIn);
-    node.addEventListener('focusout', onFocusOut);
+    });
     return () => {
-      stop();
-      node.removeEventListener('focusin', onFocusIn);
-      node.removeEventListener('focusout', onFocusOut);
+      observer.disconnect();
+      offIn();
+      offOut();
     };
   };
+}
+
+/**
+ * {@link rescueFocus} for a list: focus goes to the first control of the `item` now where the
+ * lost one was (the next one, or the last), else to `fallback(container)`.
+ *
+ * @internal
+ */
+export function rescueItemFocus(item: string, fallback: Fallback): Attachment<HTMLElement> {
+  let index = -1;
+  return rescueFocus(
+    (node) => {
+      const items = node.querySelectorAll(item);
+      return (
+        items[Math.min(index, items.length - 1)]?.querySelector<HTMLElement>(FOCUSABLE) ??
+        fallback(node)
+      );
+    },
+    (target, node) => {
+      const current = target.closest(item);
+      index = current ? [...node.querySelectorAll(item)].indexOf(current) : -1;
+    },
+  );
 }
