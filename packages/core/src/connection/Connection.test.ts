@@ -287,6 +287,42 @@ describe('Connection lifecycle', () => {
     expect(peers).toHaveLength(2);
   });
 
+  it('keeps climbing the backoff while sessions die at once; one that stays up resets it', async () => {
+    const { connection, server, attempts } = setup();
+    let lifetime = 0; // how long the server keeps a session before closing it
+    server.onConnection((peer) => {
+      const close = () => peer.close('crash');
+      if (lifetime === 0) queueMicrotask(close);
+      else setTimeout(close, lifetime);
+    });
+    connection.open();
+    await tick();
+    const delays: number[] = [];
+    const nextDelay = () => (connection.getSnapshot().nextRetryAt ?? 0) - Date.now();
+    for (let i = 0; i < 5; i++) {
+      await tick(); // the session opens and is closed at once
+      expect(connection.state).toBe('reconnecting');
+      delays.push(nextDelay());
+      if (i === 4) lifetime = 5_000; // the next session stays up for minUptime (default 5 s)
+      await tick(delays.at(-1));
+    }
+    // Each session opened (attempt resets), but the delays grew as if the attempts had failed.
+    expect(delays).toEqual([100, 200, 400, 800, 1_000]);
+    expect(attempts).toHaveLength(6);
+    expect(connection.state).toBe('connected');
+    await tick(5_000);
+    // It lasted minUptime: the next drop starts over at step 1.
+    expect(connection.state).toBe('reconnecting');
+    expect(nextDelay()).toBe(100);
+
+    // Shorter than minUptime: no reset.
+    lifetime = 4_999;
+    await tick(100);
+    expect(connection.state).toBe('connected');
+    await tick(4_999);
+    expect(nextDelay()).toBe(200);
+  });
+
   it('gives up after maxAttempts with `failed`, and stops trying', async () => {
     const { connection, server, attempts } = setup({ maxAttempts: 3 });
     server.setAvailable(false);

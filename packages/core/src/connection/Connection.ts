@@ -7,7 +7,7 @@ import { networkStatus } from '../internal/network.js';
 import { payloadSize } from '../internal/size.js';
 import { Subscribable } from '../internal/Subscribable.js';
 import type { TransportLink } from '../transports/types.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { Heartbeat } from './heartbeat.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import type {
@@ -61,7 +61,10 @@ export class Connection<
   #link: TransportLink | null = null;
   #attemptSeq = 0;
   #attempt = 0;
-  /** Retries scheduled since the last success: the backoff step (a lost session is step 1). */
+  /**
+   * Retries scheduled since the last session that stayed up for `backoff.minUptime`: the
+   * backoff step (losing such a session is step 1).
+   */
   #retries = 0;
   #nextRetryAt: number | null = null;
   #error: WirekitError | null = null;
@@ -405,7 +408,6 @@ export class Connection<
   #opened(): void {
     this.#cancelConnectTimeout?.();
     this.#attempt = 0;
-    this.#retries = 0;
     this.#error = null;
     this.#connectedAt = this.#clock.now();
     this.#setState('connected');
@@ -593,6 +595,12 @@ export class Connection<
   #attemptFailed(error: WirekitError): void {
     if (this.#state === 'closed') return;
     this.#error = error;
+    // A session that dies at once (a server that accepts, then closes) keeps climbing the
+    // backoff instead of starting over: no reconnect storm against it.
+    const uptime = this.#connectedAt === null ? 0 : this.#clock.now() - this.#connectedAt;
+    if (uptime >= (this.#options.backoff?.minUptime ?? DEFAULT_BACKOFF.minUptime)) {
+      this.#retries = 0;
+    }
     this.#connectedAt = null;
     const max = this.#options.maxAttempts ?? Infinity;
     // No retry storm on bad credentials: wait for reconnect() or a new token.

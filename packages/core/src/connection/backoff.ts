@@ -12,6 +12,12 @@ export interface BackoffOptions {
    * come back together. @default 0.5
    */
   jitter?: number;
+  /**
+   * How long a session must stay up (ms) for the next drop to start the backoff over. One that
+   * drops sooner retries at the next step, so a server that accepts and then closes at once is
+   * not reconnected to twice a second. @default 5000
+   */
+  minUptime?: number;
 }
 
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
@@ -19,6 +25,7 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
   maxDelay: 30_000,
   factor: 2,
   jitter: 0.5,
+  minUptime: 5000,
 };
 
 /** Delay before reconnect attempt `attempt` (1-based). `random` returns [0, 1). */
