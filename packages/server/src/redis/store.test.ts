@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { storeSuite } from '../test-utils/store-suite.js';
 import { RedisStore } from './store.js';
@@ -85,5 +85,12 @@ describe('RedisStore specifics', () => {
     const store = new RedisStore({ client, prefix: `close${++db}:` });
     await store.close();
     expect(await client.ping()).toBe('PONG');
+  });
+
+  it('takes an ioredis Cluster client too (the README promises Redis Cluster)', async () => {
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    const store = new RedisStore({ client: cluster, prefix: `cluster${++db}:` });
+    expect(store.kind).toBe('redis');
+    cluster.disconnect();
   });
 });

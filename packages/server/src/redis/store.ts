@@ -1,5 +1,5 @@
 import type { ChatMessage, Notification } from '@wirekit/core/protocol';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import {
   requireCursor,
   type AppendOptions,
@@ -15,8 +15,8 @@ import {
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
-  /** A connected ioredis client. The store never closes it: you own it. */
-  client: Redis;
+  /** A connected ioredis client, or a `Cluster`. The store never closes it: you own it. */
+  client: Redis | Cluster;
   /**
    * Prefix of every key, to share a Redis database with other data.
    * @default 'wk:'
@@ -162,7 +162,7 @@ function results(exec: ExecResult): unknown[] {
  */
 export class RedisStore implements WirekitStore {
   readonly kind = 'redis';
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #prefix: string;
   readonly #maxHistory: number;
   readonly #maxNotifications: number;
