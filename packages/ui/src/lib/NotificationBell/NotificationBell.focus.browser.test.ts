@@ -85,4 +85,25 @@ describe('NotificationBell keeps keyboard focus when the focused control goes aw
       .poll(() => document.activeElement)
       .toBe(screen.getByRole('button', { name: /^Notifications/ }).element());
   });
+
+  it('Escape on the bell closes the open popover; on a closed bell it is left to the page', async () => {
+    await wk.notify({ title: 'one' });
+    const screen = await render(NotificationBell, { pool: wk.pool });
+    const { bell, dialog } = await openBell(screen, 1);
+    await expect.poll(() => dialog.element().contains(document.activeElement)).toBe(true);
+    // Shift+Tab from the first control goes back to the bell; the popover stays open.
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(document.activeElement).toBe(bell.element());
+    await expect.element(bell).toHaveAttribute('aria-expanded', 'true');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(bell).toHaveAttribute('aria-expanded', 'false');
+    expect(document.activeElement).toBe(bell.element());
+
+    let pageSawEscape = false;
+    const onKey = (event: KeyboardEvent) => (pageSawEscape ||= event.key === 'Escape');
+    document.addEventListener('keydown', onKey);
+    await userEvent.keyboard('{Escape}');
+    document.removeEventListener('keydown', onKey);
+    expect(pageSawEscape).toBe(true);
+  });
 });
