@@ -106,7 +106,8 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
    */
   presenceListLimit?: number;
   /**
-   * How long a `notify('all')` broadcast still reaches users who connect after it, in ms.
+   * How long a `notify('all')` broadcast still reaches users who connect after it, in ms; `0`
+   * for the users connected at that moment only.
    * @default 604_800_000 (7 days)
    */
   broadcastTtlMs?: number;

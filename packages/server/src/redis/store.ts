@@ -33,7 +33,8 @@ export interface RedisStoreOptions {
    */
   maxNotificationsPerUser?: number;
   /**
-   * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped.
+   * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped. At
+   * least 1 (the newest is how connected users get it).
    * @default 100
    */
   maxBroadcasts?: number;
@@ -173,7 +174,9 @@ export class RedisStore implements WirekitStore {
     this.#prefix = options.prefix ?? 'wk:';
     this.#maxHistory = options.maxHistoryPerRoom ?? 1000;
     this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
-    this.#maxBroadcasts = options.maxBroadcasts ?? 100;
+    // At least the newest: with none kept, `notify('all')` would reach nobody, not even the
+    // users connected now (use `broadcastTtlMs: 0` to not reach later ones).
+    this.#maxBroadcasts = Math.max(1, options.maxBroadcasts ?? 100);
   }
 
   #room(room: string) {

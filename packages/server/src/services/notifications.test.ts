@@ -74,4 +74,26 @@ describe('NotificationService', () => {
     const bob = createSession('b1', { id: 'bob' });
     expect(await notifications.list(bob, {})).toMatchObject({ ok: true, items: [{ id: sent.id }] });
   });
+
+  it("notify('all') with broadcastTtlMs: 0 still reaches the users connected now", async () => {
+    // 0 means "not for users who connect later"; the clock moves on while it is stored.
+    let now = 1_000;
+    const hub = new LocalHub();
+    const store = new MemoryStore();
+    const notifications = new NotificationService({
+      store,
+      hub,
+      broadcastTtlMs: 0,
+      now: () => (now += 1),
+    });
+    const alice = createSession('a1', { id: 'alice' });
+    const events: string[] = [];
+    hub.add(alice, (event) => events.push(event));
+    await notifications.notify('all', { title: 'Deploying now' });
+    expect(events).toEqual(['notify:new']);
+    // A user who connects afterwards does not get it.
+    const bob = createSession('b1', { id: 'bob' });
+    hub.add(bob, () => {});
+    expect(await notifications.list(bob, {})).toMatchObject({ ok: true, items: [] });
+  });
 });

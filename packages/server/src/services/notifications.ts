@@ -94,7 +94,7 @@ export class NotificationService {
         await this.#store.addBroadcast(notification);
         // Once kept it is sent: the live push is best effort (every user gets it on their next
         // list anyway), and a rejection would make the caller send it again.
-        await this.#pushBroadcast();
+        await this.#pushBroadcast(notification.createdAt);
         return notification;
       }
       users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
@@ -143,8 +143,12 @@ export class NotificationService {
     return ackOk({ unread });
   }
 
-  /** Delivers the kept broadcasts to every connected user now; failures go to `onError`. */
-  async #pushBroadcast(): Promise<void> {
+  /**
+   * Delivers the kept broadcasts to every connected user now, the one created at `createdAt`
+   * included however short `broadcastTtlMs` is (0: only for users connected now); failures go
+   * to `onError`.
+   */
+  async #pushBroadcast(createdAt: number): Promise<void> {
     let users: string[];
     try {
       users = [...new Set((await this.#hub.sessions(null)).map((s) => s.user.id))];
@@ -155,18 +159,25 @@ export class NotificationService {
     await Promise.all(
       users.map((userId) =>
         // Through the user's mark, so a connected user never gets it again on the next list.
-        this.#deliverBroadcasts(userId).catch((error: unknown) =>
+        this.#deliverBroadcasts(userId, undefined, createdAt).catch((error: unknown) =>
           this.#onError(error, { event: 'notify', userId }),
         ),
       ),
     );
   }
 
-  /** Adds the broadcasts the user has not had to their feed; pushes them to their sessions. */
-  async #deliverBroadcasts(userId: string, exceptSession?: string): Promise<void> {
+  /**
+   * Adds the broadcasts the user has not had to their feed; pushes them to their sessions.
+   * Those created before `broadcastTtlMs` ago are skipped, unless created at `createdAt` or later.
+   */
+  async #deliverBroadcasts(
+    userId: string,
+    exceptSession?: string,
+    createdAt = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
     if (!this.#store.deliverBroadcasts) return;
     const { delivered, unread } = await this.#store.deliverBroadcasts(userId, {
-      since: this.#now() - this.#broadcastTtl,
+      since: Math.min(this.#now() - this.#broadcastTtl, createdAt),
     });
     for (const notification of delivered) {
       this.delivered += 1;

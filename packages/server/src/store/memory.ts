@@ -37,7 +37,8 @@ export interface MemoryStoreOptions {
    */
   maxFeeds?: number;
   /**
-   * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped.
+   * Broadcasts (`notify('all')`) kept for users who connect later; older ones are dropped. At
+   * least 1 (the newest is how connected users get it).
    * @default 100
    */
   maxBroadcasts?: number;
@@ -98,7 +99,9 @@ export class MemoryStore implements WirekitStore {
     this.#maxRooms = options.maxRooms ?? 10_000;
     this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
     this.#maxFeeds = options.maxFeeds ?? 100_000;
-    this.#maxBroadcasts = options.maxBroadcasts ?? 100;
+    // At least the newest: with none kept, `notify('all')` would reach nobody, not even the
+    // users connected now (use `broadcastTtlMs: 0` to not reach later ones).
+    this.#maxBroadcasts = Math.max(1, options.maxBroadcasts ?? 100);
     this.#maxDedupe = options.maxDedupeKeys ?? 100_000;
     this.#now = options.now ?? Date.now;
   }

@@ -431,6 +431,13 @@ export function storeSuite(
       expect((await deliver('v')).delivered).toEqual([]);
     });
 
+    it('keeps the newest broadcast even with maxBroadcasts 0, so connected users get it', async () => {
+      const { add, deliver } = await broadcasting({ maxBroadcasts: 0 });
+      await add(note('b1'));
+      await add(note('b2'));
+      expect(titles((await deliver('u')).delivered)).toEqual(['b2']);
+    });
+
     it('delivers once under concurrent calls for one user', async () => {
       const { store, add, deliver } = await broadcasting();
       for (let i = 1; i <= 5; i++) await add(note(`b${i}`));
