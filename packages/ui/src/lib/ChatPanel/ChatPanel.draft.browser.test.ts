@@ -17,8 +17,8 @@ afterEach(() => {
   local.close();
 });
 
-async function mountWithOwnMessage(text: string) {
-  const screen = await render(ChatHarness, { pool, room: `draft-${Date.now()}` });
+async function mountWithOwnMessage(text: string, room = `draft-${Date.now()}`) {
+  const screen = await render(ChatHarness, { pool, room });
   await expect
     .poll(() => screen.container.querySelector('.wk-chat')?.getAttribute('data-state'))
     .toBe('ready');
@@ -49,5 +49,16 @@ describe('ChatPanel keeps an unsent draft while a message is edited', () => {
     await expect.element(screen.getByText('typo here', { exact: true })).toBeVisible();
     await expect.element(box).toHaveValue('half-written reply');
     await expect.element(screen.getByText('Editing message')).not.toBeInTheDocument();
+  });
+
+  it('ends the edit when the panel moves to another room (the message is not in it)', async () => {
+    const { screen, box } = await mountWithOwnMessage('in the first room', `first-${Date.now()}`);
+    await userEvent.type(box, 'draft');
+    await userEvent.click(screen.getByRole('button', { name: 'Edit message' }));
+    await expect.element(screen.getByText('Editing message')).toBeVisible();
+    await screen.rerender({ room: `second-${Date.now()}` });
+    await expect.element(screen.getByText('Editing message')).not.toBeInTheDocument();
+    await expect.element(box).toHaveValue('draft');
+    await expect.element(screen.getByRole('button', { name: 'Send' })).toBeInTheDocument();
   });
 });
