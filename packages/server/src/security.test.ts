@@ -284,6 +284,32 @@ describe('failures', () => {
     ok(await request(alice, 'chat:join', { room: 'lobby' }));
   });
 
+  it('keeps a room left after a timed-out join left, when that join finishes late', async () => {
+    let allow = () => {};
+    const gate = new Promise<boolean>((resolve) => (allow = () => resolve(true)));
+    let finished = () => {};
+    const late = new Promise<void>((resolve) => (finished = resolve));
+    server = await startServer({
+      eventTimeoutMs: 100,
+      authorizeRoom: async () => {
+        const allowed = await gate;
+        setTimeout(finished, 0); // after the join has gone on from here
+        return allowed;
+      },
+    });
+    const alice = await server.connect('alice');
+    expect(await request(alice, 'chat:join', { room: 'lobby' })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    ok(await request(alice, 'chat:leave', { room: 'lobby' }));
+    allow();
+    await late;
+    await flush(alice);
+    expect(server.wirekit.health().rooms).toBe(0);
+    expect(await server.io.in('wk:room:lobby').fetchSockets()).toEqual([]);
+  });
+
   it('treats binary data and a non-object meta as what they are', async () => {
     server = await startServer();
     const alice = await server.connect('alice');

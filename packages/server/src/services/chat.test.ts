@@ -182,6 +182,23 @@ describe('ChatService (transport-independent)', () => {
     expect(mallory.rooms.size).toBe(1000);
   });
 
+  it('does not put a session back in a room it left while its join was still running', async () => {
+    // Over Socket.IO this happens when the join outlives eventTimeoutMs: the next events go ahead.
+    let allow = () => {};
+    const gate = new Promise<boolean>((resolve) => (allow = () => resolve(true)));
+    const slow = new ChatService({ store: new MemoryStore(), hub, authorizeRoom: () => gate });
+    onTestFinished(() => slow.close());
+    const carol = createSession('s5', { id: 'carol' });
+    const inbox: string[] = [];
+    hub.add(carol, (event) => inbox.push(event));
+    const joining = slow.join(carol, { room: 'late' });
+    expect(await slow.leave(carol, { room: 'late' })).toMatchObject({ ok: true });
+    allow();
+    expect(await joining).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(carol.rooms.has('late')).toBe(false);
+    expect(await hub.sessions('wk:room:late')).toEqual([]);
+  });
+
   it('lets a moderator delete others’ messages', async () => {
     const mod = new ChatService({
       store: new MemoryStore(),

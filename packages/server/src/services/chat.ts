@@ -93,6 +93,12 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
   readonly #maxRooms: number;
   readonly #now: () => number;
   readonly #presence: PresenceBatcher;
+  /**
+   * Per session, the rooms with a join still running, and how often each was left since. A join
+   * that sees that change was overtaken by a leave (over Socket.IO: the join outlived
+   * eventTimeoutMs and the socket's next events went ahead), and must not add the session back.
+   */
+  readonly #joining = new WeakMap<Session<U>, Map<string, { joins: number; leaves: number }>>();
   /** Messages stored by this process (health). */
   messages = 0;
 
@@ -134,13 +140,32 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
         `in too many rooms (at most ${this.#maxRooms}); leave one first`,
       );
     }
-    if (!(await this.#authorize(session.user, room))) {
-      return ackError('forbidden', `not allowed to join room ${room}`);
-    }
-    if (!session.rooms.has(room)) {
-      await this.#hub.join(session.id, roomChannel(room));
-      session.rooms.add(room);
-      this.#presence.joined(session.id, session.ref, room);
+    let joining = this.#joining.get(session);
+    if (!joining) this.#joining.set(session, (joining = new Map()));
+    const entry = joining.get(room) ?? { joins: 0, leaves: 0 };
+    joining.set(room, entry);
+    entry.joins += 1;
+    const leaves = entry.leaves;
+    try {
+      if (!(await this.#authorize(session.user, room))) {
+        return ackError('forbidden', `not allowed to join room ${room}`);
+      }
+      if (!session.rooms.has(room)) {
+        if (entry.leaves !== leaves) return ackError('unavailable', 'left while joining');
+        await this.#hub.join(session.id, roomChannel(room));
+        if (entry.leaves !== leaves) {
+          // Unless a later join of the room (still running) keeps the channel.
+          if (!session.rooms.has(room) && entry.joins === 1) {
+            await this.#hub.leave(session.id, roomChannel(room));
+          }
+          return ackError('unavailable', 'left while joining');
+        }
+        session.rooms.add(room);
+        this.#presence.joined(session.id, session.ref, room);
+      }
+    } finally {
+      entry.joins -= 1;
+      if (entry.joins === 0 && joining.get(room) === entry) joining.delete(room);
     }
     // Read after joining the channel (any change past it is also broadcast to us) and before the
     // page: a change landing in between is then past `rev`, so a rejoin asks for it. Read after
@@ -172,12 +197,15 @@ export class ChatService<U extends WirekitUser = WirekitUser> {
 
   async leave(session: Session<U>, payload: ChatLeavePayload): Promise<Ack<{ room: string }>> {
     const { room } = payload;
+    const joining = this.#joining.get(session)?.get(room);
+    if (joining) joining.leaves += 1;
     if (session.rooms.has(room)) await this.#leave(session, room);
     return ackOk({ room });
   }
 
   /** Leaves every room; call when the session ends. */
   async disconnect(session: Session<U>): Promise<void> {
+    for (const joining of this.#joining.get(session)?.values() ?? []) joining.leaves += 1;
     await Promise.all([...session.rooms].map((room) => this.#leave(session, room)));
   }
 
