@@ -25,7 +25,7 @@ describe('ChatPanel while the first connection is being made', () => {
     const screen = await render(ChatHarness, { pool, room: `connecting-${Date.now()}` });
     expect(pool.getSnapshot().connections.map((c) => c.state)).toEqual(['connecting']);
     expect(panelState(screen.container)).toBe('joining');
-    expect(screen.container.querySelector('[role="status"]')).toBeNull();
+    expect(screen.container.querySelector('[role="status"]')?.textContent).toBe('');
     await expect.poll(() => panelState(screen.container)).toBe('ready');
   });
 
@@ -34,5 +34,20 @@ describe('ChatPanel while the first connection is being made', () => {
     const screen = await render(ChatHarness, { pool, room: `down-${Date.now()}` });
     await expect.poll(() => panelState(screen.container)).toBe('offline');
     await expect.element(screen.getByRole('status')).toHaveTextContent(/Offline/);
+  });
+
+  it('announces going offline in a status region that was there before (and takes no space)', async () => {
+    const screen = await render(ChatHarness, { pool, room: `status-${Date.now()}` });
+    await expect.poll(() => panelState(screen.container)).toBe('ready');
+    // A live region inserted together with its text is often not read out: it must exist first.
+    const status = screen.container.querySelector<HTMLElement>('[role="status"]');
+    expect(status).not.toBeNull();
+    expect(status!.textContent).toBe('');
+    expect(status!.getBoundingClientRect().height).toBe(0);
+    local.memory.setAvailable(false);
+    await expect.poll(() => panelState(screen.container)).toBe('offline');
+    expect(screen.container.querySelector('[role="status"]')).toBe(status);
+    expect(status!.textContent).toMatch(/^Offline/);
+    expect(status!.getBoundingClientRect().height).toBeGreaterThan(0);
   });
 });
