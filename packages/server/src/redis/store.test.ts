@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { storeSuite } from '../test-utils/store-suite.js';
 import { RedisStore } from './store.js';
 
@@ -79,6 +79,60 @@ describe('RedisStore specifics', () => {
     const note = { id: 'fresh', title: 't', createdAt: 1, read: false };
     expect(await small.addNotification('u', note)).toBe(5);
     expect(await client.hlen(`${prefix}ntf:{u}:data`)).toBe(5);
+  });
+
+  it('expires idle rooms and feeds with roomTtlMs / feedTtlMs, and keeps them without', async () => {
+    const prefix = `ttl${++db}:`;
+    const store = new RedisStore({ client, prefix, roomTtlMs: 60_000, feedTtlMs: 120_000 });
+    const draft = { id: 'a', room: 'r', text: 'hi', user: { id: 'u' }, createdAt: 1 };
+    await store.appendMessage(draft, { dedupeKey: 'k', dedupeTtlMs: 1_000 });
+    await store.updateMessage('r', 'a', { text: 'edited', editedAt: 2 });
+    await store.addNotification('u', { id: 'n1', title: 't', createdAt: 1, read: false });
+    await store.addBroadcast({ id: 'b1', title: 'all', createdAt: Date.now(), read: false });
+    await store.deliverBroadcasts('u', { since: 0 });
+    const ttls = async (pattern: string) => {
+      const keys = (await client.keys(`${prefix}${pattern}`)).sort();
+      return Object.fromEntries(
+        await Promise.all(keys.map(async (k) => [k.slice(prefix.length), await client.pttl(k)])),
+      ) as Record<string, number>;
+    };
+    const room = await ttls('chat:{r}:*');
+    expect(Object.keys(room)).toEqual([
+      'chat:{r}:chg',
+      'chat:{r}:dd:k',
+      'chat:{r}:idx',
+      'chat:{r}:msg',
+      'chat:{r}:rev',
+      'chat:{r}:seq',
+    ]);
+    for (const [key, ttl] of Object.entries(room)) {
+      // The dedupe key keeps its own, shorter TTL.
+      const max = key.endsWith(':dd:k') ? 1_000 : 60_000;
+      expect(ttl, key).toBeGreaterThan(max - 5_000);
+      expect(ttl, key).toBeLessThanOrEqual(max);
+    }
+    const feed = await ttls('ntf:{u}:*');
+    expect(Object.keys(feed)).toHaveLength(5); // seq, idx, data, unread, bmark
+    for (const [key, ttl] of Object.entries(feed)) {
+      expect(ttl, key).toBeGreaterThan(115_000);
+      expect(ttl, key).toBeLessThanOrEqual(120_000);
+    }
+
+    // A room that really goes idle is gone, and starts over.
+    const quick = new RedisStore({ client, prefix: `ttl${++db}:`, roomTtlMs: 30 });
+    await quick.appendMessage({ ...draft, room: 'q' });
+    await vi.waitFor(async () =>
+      expect((await quick.history('q', { limit: 10 })).messages).toEqual([]),
+    );
+    expect((await quick.appendMessage({ ...draft, id: 'b', room: 'q' })).message.seq).toBe(1);
+
+    // Without the options nothing expires.
+    const keep = new RedisStore({ client, prefix: `ttl${++db}:` });
+    await keep.appendMessage(draft);
+    await keep.addNotification('u', { id: 'n1', title: 't', createdAt: 1, read: false });
+    const kept = await client.keys(`ttl${db}:*`);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const key of kept) expect(await client.pttl(key), key).toBe(-1);
   });
 
   it('does not close the client it was given', async () => {

@@ -38,12 +38,35 @@ export interface RedisStoreOptions {
    * @default 100
    */
   maxBroadcasts?: number;
+  /**
+   * Drops a room's history and revision once no message was sent, edited or deleted in it for
+   * this long (ms). Without it rooms are kept for good, and with the default `authorizeRoom`
+   * (every room) clients can create rooms without bound. Reads do not extend it.
+   * @default undefined (kept for good)
+   */
+  roomTtlMs?: number;
+  /**
+   * Drops a user's feed once nothing was added to it for this long (ms). Keep it above the
+   * server's `broadcastTtlMs`, or a broadcast the user dismissed may come back.
+   * @default undefined (kept for good)
+   */
+  feedTtlMs?: number;
+}
+
+/** A positive integer TTL for PEXPIRE, or 0 for none. */
+function ttlOf(ms: number | undefined): number {
+  return ms === undefined || !Number.isFinite(ms) || ms <= 0 ? 0 : Math.ceil(ms);
 }
 
 // Drops the oldest ids of a sorted set past `max`, with their entries in a hash and in one more
 // set (ZREM or SREM), in batches: Lua's unpack() takes about 8000 values at most, and a limit
 // lowered by more than that must not break every later write.
 const TRIM = `
+local function touch(ttl, keys)
+  if ttl > 0 then
+    for _, key in ipairs(keys) do redis.call('PEXPIRE', key, ttl) end
+  end
+end
 local function trim(idx, max, hash, cmd, other)
   local over = redis.call('ZCARD', idx) - max
   while over > 0 do
@@ -59,8 +82,8 @@ end
 `;
 
 // Appends a message and trims the room, atomically; a known dedupe key returns the stored JSON.
-// KEYS: seq, idx (zset seq→id), msg (hash id→json), dedupe, chg (zset rev→id).
-// ARGV: id, json without seq, max, ttl, dedupe?
+// KEYS: seq, idx (zset seq→id), msg (hash id→json), dedupe, chg (zset rev→id), rev.
+// ARGV: id, json without seq, max, dedupe ttl, dedupe?, room ttl (0: none)
 const APPEND = `${TRIM}
 if ARGV[5] == '1' then
   local seen = redis.call('GET', KEYS[4])
@@ -72,31 +95,35 @@ redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], json)
 trim(KEYS[2], tonumber(ARGV[3]), KEYS[3], 'ZREM', KEYS[5])
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], json, 'PX', ARGV[4]) end
+touch(tonumber(ARGV[6]), {KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6]})
 return {0, json}
 `;
 
 // Replaces a message only if it is unchanged since it was read (compare-and-set: a concurrent
 // edit or deletion wins, the caller reads again), and records the change under the room's next
-// revision. KEYS: msg, rev, chg. ARGV: id, json read, json to write. Returns the revision,
-// 0 when the message is gone, -1 on a conflict.
-const REPLACE = `
+// revision. KEYS: msg, rev, chg, seq, idx. ARGV: id, json read, json to write, room ttl.
+// Returns the revision, 0 when the message is gone, -1 on a conflict.
+const REPLACE = `${TRIM}
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return 0 end
 if current ~= ARGV[2] then return -1 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 local rev = redis.call('INCR', KEYS[2])
 redis.call('ZADD', KEYS[3], rev, ARGV[1])
+touch(tonumber(ARGV[4]), KEYS)
 return rev
 `;
 
 // Adds an unread notification and trims the feed; returns the unread count.
-// KEYS: seq, idx (zset seq→id), data (hash id→json), unread (set). ARGV: id, json, max.
+// KEYS: seq, idx (zset seq→id), data (hash id→json), unread (set), mark. ARGV: id, json, max,
+// feed ttl (0: none).
 const NOTIFY = `${TRIM}
 local seq = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[1])
 trim(KEYS[2], tonumber(ARGV[3]), KEYS[3], 'SREM', KEYS[4])
+touch(tonumber(ARGV[4]), KEYS)
 return redis.call('SCARD', KEYS[4])
 `;
 
@@ -111,12 +138,12 @@ return seq
 
 // Adds the broadcasts newer than the user's mark to their feed and moves the mark, atomically
 // per user (the log lives in another slot, so the caller reads it first and passes it in).
-// KEYS: seq, idx, data, unread, mark. ARGV: max, then (broadcast seq, id, json) per broadcast,
-// oldest first. Returns { unread, ids added... }.
+// KEYS: seq, idx, data, unread, mark. ARGV: max, feed ttl (0: none), then (broadcast seq, id,
+// json) per broadcast, oldest first. Returns { unread, ids added... }.
 const DELIVER = `${TRIM}
 local mark = tonumber(redis.call('GET', KEYS[5]) or '0')
 local added = {}
-for i = 2, #ARGV, 3 do
+for i = 3, #ARGV, 3 do
   local bseq = tonumber(ARGV[i])
   if bseq > mark then
     local id = ARGV[i + 1]
@@ -132,6 +159,7 @@ for i = 2, #ARGV, 3 do
 end
 redis.call('SET', KEYS[5], mark)
 trim(KEYS[2], tonumber(ARGV[1]), KEYS[3], 'SREM', KEYS[4])
+touch(tonumber(ARGV[2]), KEYS)
 table.insert(added, 1, redis.call('SCARD', KEYS[4]))
 return added
 `;
@@ -168,6 +196,8 @@ export class RedisStore implements WirekitStore {
   readonly #maxHistory: number;
   readonly #maxNotifications: number;
   readonly #maxBroadcasts: number;
+  readonly #roomTtl: number;
+  readonly #feedTtl: number;
 
   constructor(options: RedisStoreOptions) {
     this.#redis = options.client;
@@ -177,6 +207,8 @@ export class RedisStore implements WirekitStore {
     // At least the newest: with none kept, `notify('all')` would reach nobody, not even the
     // users connected now (use `broadcastTtlMs: 0` to not reach later ones).
     this.#maxBroadcasts = Math.max(1, options.maxBroadcasts ?? 100);
+    this.#roomTtl = ttlOf(options.roomTtlMs);
+    this.#feedTtl = ttlOf(options.feedTtlMs);
   }
 
   #room(room: string) {
@@ -216,17 +248,19 @@ export class RedisStore implements WirekitStore {
     const dedupe = ttl > 0 ? options.dedupeKey : undefined;
     const reply = (await this.#redis.eval(
       APPEND,
-      5,
+      6,
       keys.seq,
       keys.idx,
       keys.msg,
       keys.dedupe + (dedupe ?? ''),
       keys.chg,
+      keys.rev,
       message.id,
       JSON.stringify(message),
       this.#maxHistory,
       ttl,
       dedupe === undefined ? '0' : '1',
+      this.#roomTtl,
     )) as [number, string];
     return { message: JSON.parse(reply[1]) as ChatMessage, duplicate: reply[0] === 1 };
   }
@@ -254,13 +288,16 @@ export class RedisStore implements WirekitStore {
       const rev = Number(
         await this.#redis.eval(
           REPLACE,
-          3,
+          5,
           keys.msg,
           keys.rev,
           keys.chg,
+          keys.seq,
+          keys.idx,
           id,
           json,
           JSON.stringify(next),
+          this.#roomTtl,
         ),
       );
       if (rev > 0) return next;
@@ -333,14 +370,16 @@ export class RedisStore implements WirekitStore {
     const { read: _read, ...rest } = notification;
     const unread = await this.#redis.eval(
       NOTIFY,
-      4,
+      5,
       keys.seq,
       keys.idx,
       keys.data,
       keys.unread,
+      keys.mark,
       notification.id,
       JSON.stringify(rest),
       this.#maxNotifications,
+      this.#feedTtl,
     );
     return Number(unread);
   }
@@ -387,6 +426,7 @@ export class RedisStore implements WirekitStore {
       keys.unread,
       keys.mark,
       this.#maxNotifications,
+      this.#feedTtl,
       ...args,
     )) as [number, ...string[]];
     const delivered = added.flatMap((id) => {
