@@ -62,13 +62,7 @@ export function continuesGroup(prev: ChatItem | undefined, item: ChatItem): bool
 
 /** Whether two timestamps fall on the same local calendar day. */
 export function sameDay(a: number, b: number): boolean {
-  const x = new Date(a);
-  const y = new Date(b);
-  return (
-    x.getFullYear() === y.getFullYear() &&
-    x.getMonth() === y.getMonth() &&
-    x.getDate() === y.getDate()
-  );
+  return new Date(a).toDateString() === new Date(b).toDateString();
 }
 
 /** `HH:MM` in the given locale. */
@@ -89,7 +83,8 @@ export function formatDay(
   locale?: string,
 ): string {
   if (sameDay(ts, now)) return labels.today;
-  if (sameDay(ts, now - 86_400_000)) return labels.yesterday;
+  // The last moment before today's midnight: `now - 24 h` misses by an hour on DST days.
+  if (sameDay(ts, new Date(now).setHours(0, 0, 0, 0) - 1)) return labels.yesterday;
   return new Date(ts).toLocaleDateString(locale, {
     weekday: 'long',
     year: 'numeric',
