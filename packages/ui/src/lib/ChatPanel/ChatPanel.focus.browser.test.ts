@@ -88,4 +88,33 @@ describe('ChatPanel keeps keyboard focus when the focused control goes away', ()
     await expect.element(jump).not.toBeInTheDocument();
     await expect.poll(() => document.activeElement).toBe(log);
   });
+
+  it('does not take focus back once the user has left, when the control goes later', async () => {
+    const room = newRoom();
+    await local.seed(room, 80);
+    const screen = await mount(room);
+    const log = screen.getByRole('log').element() as HTMLElement;
+    await expect.element(screen.getByText(/Message 80$/)).toBeVisible();
+    await expect
+      .poll(() => {
+        log.dispatchEvent(new WheelEvent('wheel', { deltaY: -500, bubbles: true }));
+        log.scrollTop = log.scrollHeight / 2;
+        return screen.container.querySelector('.list')?.getAttribute('data-state');
+      })
+      .toBe('scrolled');
+    const jump = screen.getByRole('button', { name: /jump to latest/i });
+    (jump.element() as HTMLElement).focus();
+    // The user clicks on the page, away from any control: focus goes to <body>.
+    (document.activeElement as HTMLElement).blur();
+    expect(document.activeElement).toBe(document.body);
+    // Later the button goes (scrolled to the end): focus stays where the user left it.
+    await expect
+      .poll(() => {
+        log.scrollTop = log.scrollHeight;
+        return jump.query();
+      })
+      .toBeNull();
+    await Promise.resolve();
+    expect(document.activeElement).toBe(document.body);
+  });
 });

@@ -14,7 +14,7 @@ type Fallback = (container: HTMLElement) => HTMLElement | null | undefined;
  * taken back. `track` sees every element that takes focus inside.
  *
  * Chromium fires `focusout` on removal, Firefox and Safari do not, so removal is noticed by a
- * `MutationObserver`, started once focus is inside.
+ * `MutationObserver`, which runs only while focus is inside.
  *
  * @internal
  */
@@ -24,10 +24,16 @@ export function rescueFocus(
 ): Attachment<HTMLElement> {
   return (node) => {
     let focused: Element | null = null;
+    // Runs once focus may have left: stops watching, and rescues focus that fell to <body>
+    // because its element was removed.
     const check = () => {
-      if (!focused || focused.isConnected) return;
+      if (node.contains(document.activeElement)) return;
+      observer.disconnect();
+      const lost = focused?.isConnected === false;
       focused = null;
-      if (document.activeElement === document.body) fallback(node)?.focus({ preventScroll: true });
+      if (lost && document.activeElement === document.body) {
+        fallback(node)?.focus({ preventScroll: true });
+      }
     };
     const observer = new MutationObserver(check);
     const offIn = on(node, 'focusin', (event) => {
@@ -35,13 +41,9 @@ export function rescueFocus(
       track?.(focused, node);
       observer.observe(node, { childList: true, subtree: true });
     });
+    // After a removal the DOM settles first; a move elsewhere (or a click on the page) ends it.
     const offOut = on(node, 'focusout', (event) => {
-      if (node.contains(event.relatedTarget as Node | null)) return;
-      // After a removal the DOM settles first; a move elsewhere (or a click on the page) ends it.
-      queueMicrotask(() => {
-        if (focused?.isConnected && !node.contains(document.activeElement)) focused = null;
-        check();
-      });
+      if (!node.contains(event.relatedTarget as Node | null)) queueMicrotask(check);
     });
     return () => {
       observer.disconnect();
