@@ -4,14 +4,12 @@ import { on } from 'svelte/events';
 /** What keyboard focus can land on. */
 export const FOCUSABLE = 'a[href], button:not([disabled])';
 
-type Fallback = (container: HTMLElement) => HTMLElement | null | undefined;
-
 /**
  * Keeps keyboard focus inside the element it is attached to when the focused element is
  * removed (a button that hides itself, a deleted row's actions, a dismissed item): focus moves
  * to `fallback(container)` instead of dropping to `<body>`, where a keyboard user loses their
  * place and Escape no longer reaches the component. Focus the user moved elsewhere is never
- * taken back. `track` sees every element that takes focus inside.
+ * taken back.
  *
  * Chromium fires `focusout` on removal, Firefox and Safari do not, so removal is noticed by a
  * `MutationObserver`, which runs only while focus is inside.
@@ -19,8 +17,7 @@ type Fallback = (container: HTMLElement) => HTMLElement | null | undefined;
  * @internal
  */
 export function rescueFocus(
-  fallback: Fallback,
-  track?: (target: Element, container: HTMLElement) => void,
+  fallback: (container: HTMLElement) => HTMLElement | null | undefined,
 ): Attachment<HTMLElement> {
   return (node) => {
     let focused: Element | null = null;
@@ -38,7 +35,6 @@ export function rescueFocus(
     const observer = new MutationObserver(check);
     const offIn = on(node, 'focusin', (event) => {
       focused = event.target as Element;
-      track?.(focused, node);
       observer.observe(node, { childList: true, subtree: true });
     });
     // After a removal the DOM settles first; a move elsewhere (or a click on the page) ends it.
@@ -51,27 +47,4 @@ export function rescueFocus(
       offOut();
     };
   };
-}
-
-/**
- * {@link rescueFocus} for a list: focus goes to the first control of the `item` now where the
- * lost one was (the next one, or the last), else to `fallback(container)`.
- *
- * @internal
- */
-export function rescueItemFocus(item: string, fallback: Fallback): Attachment<HTMLElement> {
-  let index = -1;
-  return rescueFocus(
-    (node) => {
-      const items = node.querySelectorAll(item);
-      return (
-        items[Math.min(index, items.length - 1)]?.querySelector<HTMLElement>(FOCUSABLE) ??
-        fallback(node)
-      );
-    },
-    (target, node) => {
-      const current = target.closest(item);
-      index = current ? [...node.querySelectorAll(item)].indexOf(current) : -1;
-    },
-  );
 }
