@@ -12,6 +12,11 @@ export interface NotificationBellLabels {
   /** Shown when there is nothing to list. */
   empty: string;
   loading: string;
+  /**
+   * Shown when the list could not be loaded (not `empty`, which would claim there is nothing).
+   * Optional so label sets written before it still type-check; without it, nothing is shown.
+   */
+  error?: string;
   /** Marks an unread item for screen readers. */
   unread: string;
   /** Accessible name of the toast region. */
@@ -30,6 +35,7 @@ export const bellLabelsEn: NotificationBellLabels = {
   dismiss: (title) => `Dismiss: ${title}`,
   empty: 'You are all caught up.',
   loading: 'Loading…',
+  error: 'Could not load notifications.',
   unread: 'Unread',
   toasts: 'New notifications',
   closeToast: 'Close',
@@ -44,6 +50,7 @@ export const bellLabelsJa: NotificationBellLabels = {
   dismiss: (title) => `削除: ${title}`,
   empty: '新しい通知はありません。',
   loading: '読み込み中…',
+  error: '通知を読み込めませんでした。',
   unread: '未読',
   toasts: '新しい通知',
   closeToast: '閉じる',
