@@ -7,7 +7,9 @@ export default [
     name: '@wirekit/core Connection + websocket() (regression guard; issue 8 target is 3000 B, not met yet)',
     path: '../core/dist/index.js',
     import: '{ Connection, websocket }',
-    limit: '5.3 kB',
+    // 5.3 kB until the fixes of 2026-11-23 (a transport that refuses a message, superseded
+    // attempts, backoff minUptime) added ~100 B.
+    limit: '5.4 kB',
     gzip: true,
   },
   {

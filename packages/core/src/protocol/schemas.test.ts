@@ -150,10 +150,12 @@ const serverCases: Record<ServerEvent, { valid: unknown[]; invalid: unknown[] }>
       { ...message, text: '', deletedAt: 5 },
       { ...message, editedAt: 3, clientId: undefined },
       { ...message, editedAt: 3, version: 2 },
+      { ...message, createdAt: 8.64e15 },
     ],
     invalid: [
       { ...message, seq: 0 },
       { ...message, version: 0 },
+      { ...message, createdAt: 8.64e15 + 1 },
       { ...message, version: 1.5 },
       { ...message, user: {} },
       { ...message, room: 'a b' },

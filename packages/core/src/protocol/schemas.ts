@@ -62,7 +62,8 @@ export function createSchemas(overrides: Partial<ProtocolLimits> = {}) {
     v.minLength(1, 'must not be empty'),
     v.maxLength(limits.maxBatchSize, `must hold at most ${limits.maxBatchSize} ids`),
   );
-  const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
+  // Up to the largest time a Date holds: past it, `new Date(t).toISOString()` throws in renders.
+  const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15));
 
   const user = v.object({ id: v.pipe(v.string(), v.minLength(1)), name: v.optional(v.string()) });
 
