@@ -135,6 +135,47 @@ describe('RedisStore specifics', () => {
     for (const key of kept) expect(await client.pttl(key), key).toBe(-1);
   });
 
+  it("gives every user's keys one non-empty hash tag, also for ids starting with } or ~", async () => {
+    const prefix = `tag${++db}:`;
+    const store = new RedisStore({ client, prefix });
+    const ids = ['}x', '~}x', '~y', 'plain', 'a}b'];
+    for (const id of ids) {
+      await store.addNotification(id, { id: `n-${id}`, title: id, createdAt: 1, read: false });
+    }
+    // Redis Cluster hashes the text between the first { and the next }: it must not be empty,
+    // and it must be the same for all of one user's keys (one slot for the scripts).
+    const tag = (key: string) => {
+      const open = key.indexOf('{');
+      const close = key.indexOf('}', open + 1);
+      return key.slice(open + 1, close);
+    };
+    const keys = await client.keys(`${prefix}ntf:*`);
+    expect(keys.every((key) => tag(key) !== '')).toBe(true);
+    for (const id of ids) {
+      const page = await store.listNotifications(id, { limit: 10 });
+      expect(page.items.map((n) => n.title)).toEqual([id]); // nobody else's
+    }
+    expect(new Set(keys.map(tag)).size).toBe(ids.length);
+    // Ids without a leading } or ~ keep the keys they always had.
+    expect(keys).toContain(`${prefix}ntf:{plain}:data`);
+  });
+
+  it('rounds fractional limits instead of failing after storing', async () => {
+    const store = new RedisStore({
+      client,
+      prefix: `frac${++db}:`,
+      maxHistoryPerRoom: 2.5,
+      maxNotificationsPerUser: 1.5,
+    });
+    const draft = { room: 'r', text: 'hi', user: { id: 'u' }, createdAt: 1 };
+    for (const id of ['a', 'b', 'c']) await store.appendMessage({ ...draft, id });
+    expect((await store.history('r', { limit: 10 })).messages.map((m) => m.id)).toEqual(['b', 'c']);
+    await store.addNotification('u', { id: 'n1', title: 't', createdAt: 1, read: false });
+    expect(
+      await store.addNotification('u', { id: 'n2', title: 't', createdAt: 2, read: false }),
+    ).toBe(1);
+  });
+
   it('does not close the client it was given', async () => {
     const store = new RedisStore({ client, prefix: `close${++db}:` });
     await store.close();

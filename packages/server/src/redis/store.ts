@@ -53,6 +53,22 @@ export interface RedisStoreOptions {
   feedTtlMs?: number;
 }
 
+/** A count limit the Lua scripts can use: a whole number ≥ 1 (a fraction failed after storing). */
+function countOf(value: number | undefined, fallback: number): number {
+  if (value === undefined || Number.isNaN(value)) return fallback;
+  return Math.max(1, Math.floor(Math.min(value, Number.MAX_SAFE_INTEGER)));
+}
+
+/**
+ * A user id as it goes in a key's hash tag. Redis Cluster hashes the text between the first
+ * `{` and the next `}`: an id starting with `}` would leave it empty, spreading one user's keys
+ * over slots (CROSSSLOT in the scripts). Such ids (and, to stay one-to-one, ids starting with
+ * `~`) get a leading `~`; every other id keeps the key it always had.
+ */
+function tagOf(id: string): string {
+  return id.startsWith('}') || id.startsWith('~') ? `~${id}` : id;
+}
+
 /** A positive integer TTL for PEXPIRE, or 0 for none. */
 function ttlOf(ms: number | undefined): number {
   return ms === undefined || !Number.isFinite(ms) || ms <= 0 ? 0 : Math.ceil(ms);
@@ -202,11 +218,11 @@ export class RedisStore implements WirekitStore {
   constructor(options: RedisStoreOptions) {
     this.#redis = options.client;
     this.#prefix = options.prefix ?? 'wk:';
-    this.#maxHistory = options.maxHistoryPerRoom ?? 1000;
-    this.#maxNotifications = options.maxNotificationsPerUser ?? 200;
+    this.#maxHistory = countOf(options.maxHistoryPerRoom, 1000);
+    this.#maxNotifications = countOf(options.maxNotificationsPerUser, 200);
     // At least the newest: with none kept, `notify('all')` would reach nobody, not even the
     // users connected now (use `broadcastTtlMs: 0` to not reach later ones).
-    this.#maxBroadcasts = Math.max(1, options.maxBroadcasts ?? 100);
+    this.#maxBroadcasts = countOf(options.maxBroadcasts, 100);
     this.#roomTtl = ttlOf(options.roomTtlMs);
     this.#feedTtl = ttlOf(options.feedTtlMs);
   }
@@ -224,7 +240,7 @@ export class RedisStore implements WirekitStore {
   }
 
   #feed(userId: string) {
-    const base = `${this.#prefix}ntf:{${userId}}:`;
+    const base = `${this.#prefix}ntf:{${tagOf(userId)}}:`;
     return {
       seq: `${base}seq`,
       idx: `${base}idx`,
