@@ -36,7 +36,7 @@ export interface LocalServer {
   chat: ChatService;
   store: MemoryStore;
   hub: LocalHub;
-  /** A pool signed in as `user`. */
+  /** A pool signed in as `user`; `close()` destroys it. */
   pool(user?: string): ConnectionPool;
   /** The next `count` sends are refused with `internal`, as a failing server would. */
   failNextSends(count: number): void;
@@ -44,7 +44,7 @@ export interface LocalServer {
   actor(user: string): Session;
   /** Fills a room with `count` messages by `user` (straight into the store). */
   seed(room: string, count: number, user?: string, start?: number): Promise<void>;
-  /** Stops the chat service (its presence timers); call after the test's pools are gone. */
+  /** Destroys the pools it handed out, then stops the chat service (its presence timers). */
   close(): void;
 }
 
@@ -107,20 +107,27 @@ export function startLocalServer(options: { presenceListLimit?: number } = {}): 
     });
   });
 
+  const pools: ConnectionPool[] = [];
   return {
     memory: memoryServer,
     chat,
     store,
     hub,
-    pool: (user = 'alice') =>
-      createPool({
+    pool(user = 'alice') {
+      const pool = createPool({
         url: 'memory://local',
         transport: memory(memoryServer),
         auth: () => `token-${user}`,
         idleTimeout: 50,
         heartbeat: false,
-      }),
-    close: () => chat.close(),
+      });
+      pools.push(pool);
+      return pool;
+    },
+    close() {
+      for (const pool of pools.splice(0)) pool.destroy();
+      chat.close();
+    },
     failNextSends(count) {
       failSends = count;
     },

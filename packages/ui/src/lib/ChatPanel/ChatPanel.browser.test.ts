@@ -1,28 +1,18 @@
-import type { ConnectionPool } from '@wirekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import { expectNoAxeViolations } from '../../../test/axe.js';
 import ChatHarness from '../../../test/harness/ChatHarness.svelte';
 import { startLocalServer, type LocalServer } from '../../../test/local-server.js';
+import { scrollUpLikeAUser } from '../../../test/scroll.js';
 
 let local: LocalServer;
-const pools: ConnectionPool[] = [];
 let roomSeq = 0;
 
 beforeEach(() => {
   local = startLocalServer();
 });
-afterEach(() => {
-  for (const pool of pools.splice(0)) pool.destroy();
-  local.close();
-});
-
-function pool(user = 'alice') {
-  const p = local.pool(user);
-  pools.push(p);
-  return p;
-}
+afterEach(() => local.close());
 
 /** A fresh room name per test. */
 const newRoom = () => `room-${++roomSeq}-${Date.now()}`;
@@ -34,7 +24,7 @@ function scroller(container: HTMLElement): HTMLElement {
 }
 
 async function mount(room: string, props: Record<string, unknown> = {}) {
-  const screen = await render(ChatHarness, { pool: pool(), room, ...props });
+  const screen = await render(ChatHarness, { pool: local.pool(), room, ...props });
   await expect.element(screen.getByRole('textbox', { name: 'Message' })).toBeVisible();
   await expect
     .poll(() => screen.container.querySelector('.wk-chat')?.getAttribute('data-state'))
@@ -143,15 +133,7 @@ describe('ChatPanel over the real chat service (memory transport)', () => {
     await local.chat.send(bob, { room, text: 'pinned one' });
     await expect.element(screen.getByRole('log').getByText(/pinned one$/)).toBeVisible();
 
-    // As a user would: a wheel, then the scroll (again until a pending programmatic scroll settles).
-    const listState = () => screen.container.querySelector('.list')?.getAttribute('data-state');
-    await expect
-      .poll(() => {
-        log.dispatchEvent(new WheelEvent('wheel', { deltaY: -500, bubbles: true }));
-        log.scrollTop = log.scrollHeight / 2;
-        return listState();
-      })
-      .toBe('scrolled');
+    await scrollUpLikeAUser(screen.container, log);
     const jump = screen.getByRole('button', { name: /jump to latest/i });
     await expect.element(jump).toHaveTextContent('Jump to latest');
     for (const text of ['n1', 'n2', 'n3']) await local.chat.send(bob, { room, text });

@@ -11,10 +11,7 @@ beforeEach(() => {
   local = startLocalServer();
   pool = local.pool('alice');
 });
-afterEach(() => {
-  pool.destroy();
-  local.close();
-});
+afterEach(() => local.close());
 
 const panelState = (container: HTMLElement) =>
   container.querySelector('.wk-chat')?.getAttribute('data-state');

@@ -12,10 +12,7 @@ beforeEach(() => {
   local = startLocalServer();
   pool = local.pool('alice');
 });
-afterEach(() => {
-  pool.destroy();
-  local.close();
-});
+afterEach(() => local.close());
 
 async function mountWithOwnMessage(text: string, room = `draft-${Date.now()}`) {
   const screen = await render(ChatHarness, { pool, room });

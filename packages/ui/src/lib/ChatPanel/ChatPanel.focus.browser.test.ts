@@ -1,28 +1,22 @@
-import type { ConnectionPool } from '@wirekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import ChatHarness from '../../../test/harness/ChatHarness.svelte';
 import { startLocalServer, type LocalServer } from '../../../test/local-server.js';
+import { scrollUpLikeAUser } from '../../../test/scroll.js';
 
 let local: LocalServer;
-const pools: ConnectionPool[] = [];
 let roomSeq = 0;
 
 beforeEach(() => {
   local = startLocalServer();
 });
-afterEach(() => {
-  for (const pool of pools.splice(0)) pool.destroy();
-  local.close();
-});
+afterEach(() => local.close());
 
 const newRoom = () => `focus-${++roomSeq}-${Date.now()}`;
 
 async function mount(room: string) {
-  const pool = local.pool('alice');
-  pools.push(pool);
-  const screen = await render(ChatHarness, { pool, room });
+  const screen = await render(ChatHarness, { pool: local.pool('alice'), room });
   await expect
     .poll(() => screen.container.querySelector('.wk-chat')?.getAttribute('data-state'))
     .toBe('ready');
@@ -76,13 +70,7 @@ describe('ChatPanel keeps keyboard focus when the focused control goes away', ()
     const screen = await mount(room);
     const log = screen.getByRole('log').element() as HTMLElement;
     await expect.element(screen.getByText(/Message 80$/)).toBeVisible();
-    await expect
-      .poll(() => {
-        log.dispatchEvent(new WheelEvent('wheel', { deltaY: -500, bubbles: true }));
-        log.scrollTop = log.scrollHeight / 2;
-        return screen.container.querySelector('.list')?.getAttribute('data-state');
-      })
-      .toBe('scrolled');
+    await scrollUpLikeAUser(screen.container, log);
     const jump = screen.getByRole('button', { name: /jump to latest/i });
     await press(jump.element());
     await expect.element(jump).not.toBeInTheDocument();
@@ -95,13 +83,7 @@ describe('ChatPanel keeps keyboard focus when the focused control goes away', ()
     const screen = await mount(room);
     const log = screen.getByRole('log').element() as HTMLElement;
     await expect.element(screen.getByText(/Message 80$/)).toBeVisible();
-    await expect
-      .poll(() => {
-        log.dispatchEvent(new WheelEvent('wheel', { deltaY: -500, bubbles: true }));
-        log.scrollTop = log.scrollHeight / 2;
-        return screen.container.querySelector('.list')?.getAttribute('data-state');
-      })
-      .toBe('scrolled');
+    await scrollUpLikeAUser(screen.container, log);
     const jump = screen.getByRole('button', { name: /jump to latest/i });
     (jump.element() as HTMLElement).focus();
     // The user clicks on the page, away from any control: focus goes to <body>.

@@ -3,21 +3,10 @@ import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import { bellLabelsJa } from '../labels/bell.js';
 import NotificationBell from './NotificationBell.svelte';
-import type { NotificationFeedLike } from './types.js';
+import { staticFeed } from '../../../test/static-feed.js';
 
 /** A feed whose first list was refused (server error, timeout): nothing is known. */
-const failedFeed = {
-  items: [],
-  unread: 0,
-  toasts: [],
-  status: 'error',
-  markRead: async () => {},
-  markAllRead: async () => {},
-  dismiss: async () => {},
-  dismissToast: () => {},
-  pauseToast: () => {},
-  resumeToast: () => {},
-} as unknown as NotificationFeedLike;
+const failedFeed = staticFeed({ status: 'error' });
 
 describe('NotificationBell when the notifications could not be loaded', () => {
   it('says so instead of "You are all caught up."', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import NotificationBell from './NotificationBell.svelte';
+import { staticFeed } from '../../../test/static-feed.js';
 import type { NotificationFeedLike } from './types.js';
 
 const notification = {
@@ -28,18 +29,13 @@ function refusingFeed(handled: boolean[]): NotificationFeedLike {
     }) as typeof promise.then;
     return promise;
   };
-  return {
+  return staticFeed({
     items: [notification],
     unread: 1,
-    toasts: [],
-    status: 'ready',
     markRead: refuse,
     markAllRead: refuse,
     dismiss: refuse,
-    dismissToast: () => {},
-    pauseToast: () => {},
-    resumeToast: () => {},
-  } as unknown as NotificationFeedLike;
+  });
 }
 
 describe('NotificationBell when the server refuses a change', () => {
