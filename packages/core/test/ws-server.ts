@@ -15,7 +15,7 @@ interface Frame {
  * A real `ws` server speaking wirekit's WebSocket envelope, plus an SSE endpoint at `/sse`.
  * Token `good` is accepted, anything else closed with 4401. Events: `echo` (emits back and acks),
  * `garbage` (server replies with a malformed frame), `kick` (server closes with 4000),
- * `stats` (acks with connection counts). Pings are answered unless `silent` was sent.
+ * `expire` (closes with 4401 as if the token expired), `stats` (acks with connection counts). Pings are answered unless `silent` was sent.
  */
 export async function startEchoWsServer(port = 0) {
   let connections = 0;
@@ -91,6 +91,8 @@ export async function startEchoWsServer(port = 0) {
           return reply(true);
         case 'kick':
           return ws.close(4000, 'kicked');
+        case 'expire':
+          return ws.close(4401, 'token expired');
         case 'stats':
           return reply({ connections, live: live.size, hellos });
       }

@@ -65,6 +65,34 @@ describe('websocket transport against a real ws server (Node)', () => {
     expect(ws.connections).toBe(1);
   });
 
+  it('reconnects with a fresh token after a mid-session 4401; a token it cannot renew fails', async () => {
+    const tokens = ['good', 'good', 'nope'];
+    const issued: string[] = [];
+    const { connection } = pool({
+      auth: () => {
+        const token = tokens.shift() ?? 'nope';
+        issued.push(token);
+        return token;
+      },
+      backoff: { initialDelay: 1, jitter: 0 },
+    }).acquire('/ws');
+    const errors: unknown[] = [];
+    connection.subscribe(({ error }) => error && !errors.includes(error) && errors.push(error));
+    await until(() => connection.state === 'connected', 'connected');
+    connection.send('expire', null);
+    await until(() => ws.connections === 2 && connection.state === 'connected', 'reconnected');
+    expect(issued).toEqual(['good', 'good']);
+    expect(errors).toEqual([expect.objectContaining({ kind: 'server', data: 4401 })]);
+
+    // The next expiry finds the callback out of valid tokens: the handshake's 4401 is final.
+    connection.send('expire', null);
+    await until(() => connection.state === 'failed', 'failed');
+    expect(connection.getSnapshot().error?.kind).toBe('unauthorized');
+    expect(issued).toEqual(['good', 'good', 'nope']);
+    expect(ws.connections).toBe(3);
+    expect(connection.getSnapshot().timers).toBe(0);
+  });
+
   it('counts malformed frames and schema failures without calling handlers', async () => {
     const { connection } = pool({ schemas: { number: numberSchema } }).acquire('/ws');
     const numbers: unknown[] = [];

@@ -32,7 +32,9 @@ export interface WebSocketTransportOptions {
  * Envelope on the wire (JSON text frames):
  * client → server: `{t:'hello',auth}`, `{t:'msg',e,d,cid?,ack?}`, `{t:'ping',id}`
  * server → client: `{t:'ready'}`, `{t:'msg',e,d}`, `{t:'ack',id,d}`, `{t:'pong',id}`
- * Close codes 4401/4403 mean unauthorized (no retry); other 4xxx are server errors.
+ * Close code 4403, and 4401 during the handshake, mean unauthorized (no retry); 4401 after
+ * `ready` means the token expired (reconnects through the auth callback); other 4xxx are
+ * server errors.
  */
 export type WireFrame =
   | { t: 'hello'; auth?: Record<string, unknown> }
@@ -140,7 +142,7 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
       ws.onerror = () => {
         // Browsers give no detail; the close event that follows carries the code.
       };
-      ws.onclose = (ev) => finish(mapClose(ev.code, ev.reason));
+      ws.onclose = (ev) => finish(mapClose(ev.code, ev.reason, ready));
 
       return {
         send(event, data, meta, onAck) {
@@ -172,8 +174,10 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
   };
 }
 
-function mapClose(code: number, reason: string): WirekitError {
-  if (code === 4401 || code === 4403) {
+function mapClose(code: number, reason: string, ready: boolean): WirekitError {
+  // 4401 after `ready` ends a session whose token expired: reconnecting asks the auth callback
+  // for a fresh one (a token it cannot renew then fails the handshake, with no retries).
+  if (code === 4403 || (code === 4401 && !ready)) {
     return new WirekitError('unauthorized', reason || 'The server rejected the credentials', {
       data: code,
     });
