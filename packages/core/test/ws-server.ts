@@ -28,6 +28,19 @@ export async function startEchoWsServer(port = 0) {
       res.writeHead(200, { 'access-control-allow-origin': '*' }).end('ok');
       return;
     }
+    if (req.url?.startsWith('/sse-resume')) {
+      // Two events with ids, then the stream ends; each event says where the client resumed.
+      const from = new URL(req.url, 'http://x').searchParams.get('lastEventId');
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'access-control-allow-origin': '*',
+      });
+      for (const id of [Number(from ?? 0) + 1, Number(from ?? 0) + 2]) {
+        res.write(`id: ${id}\ndata: ${JSON.stringify({ e: 'resumed', d: { from, id } })}\n\n`);
+      }
+      res.end();
+      return;
+    }
     if (req.url?.startsWith('/sse')) {
       res.writeHead(200, {
         'content-type': 'text/event-stream',

@@ -1,13 +1,17 @@
 import { WirekitError } from '../errors.js';
 import type { LinkParams, Transport, TransportLink } from './types.js';
 
+interface SseEvent {
+  data: string;
+  lastEventId?: string;
+}
 interface EventSourceLike {
   readonly readyState: number;
   onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: string; type?: string }) => void) | null;
+  onmessage: ((ev: SseEvent) => void) | null;
   onerror: ((ev: unknown) => void) | null;
-  addEventListener(type: string, listener: (ev: { data: string }) => void): void;
-  removeEventListener(type: string, listener: (ev: { data: string }) => void): void;
+  addEventListener(type: string, listener: (ev: SseEvent) => void): void;
+  removeEventListener(type: string, listener: (ev: SseEvent) => void): void;
   close(): void;
 }
 type EventSourceConstructor = new (
@@ -25,14 +29,25 @@ export interface EventSourceTransportOptions {
    * `message` events carry an envelope `{"e": event, "d": data}`.
    */
   events?: string[];
+  /**
+   * Query parameter that tells the server the last event `id:` received when wirekit
+   * reconnects, so it can send what was missed. EventSource sends its `Last-Event-ID` header
+   * only on its own retries, which wirekit's backoff replaces. Added only after the server has
+   * sent an `id:`; `false` leaves the URL alone. @default 'lastEventId'
+   */
+  lastEventIdParam?: string | false;
 }
 
 /**
  * Server-Sent Events: receive-only (sends reject with `unsupported`). The browser's own
- * EventSource retry is replaced by wirekit's backoff. Credentials travel in cookies, because
+ * EventSource retry is replaced by wirekit's backoff (so a server's `retry:` field is not used);
+ * reconnects resume from the last event id (see `lastEventIdParam`). Credentials travel in cookies, because
  * EventSource can set no header and tokens never go in the URL.
  */
 export function eventSource(options: EventSourceTransportOptions = {}): Transport {
+  // Per stream URL, outliving each link: the next attempt resumes from here.
+  const lastIds = new Map<string, string>();
+  const param = options.lastEventIdParam ?? 'lastEventId';
   return {
     name: 'sse',
     canSend: false,
@@ -49,14 +64,19 @@ export function eventSource(options: EventSourceTransportOptions = {}): Transpor
         return noop;
       }
       const target = new URL(key, url.endsWith('/') || key.startsWith('/') ? url : `${url}/`);
+      const stream = target.href;
+      const lastId = lastIds.get(stream);
+      if (param && lastId) target.searchParams.set(param, lastId);
       const es = new Impl(target.href, { withCredentials: options.withCredentials ?? false });
       let done = false;
       const named = (options.events ?? []).map((name) => {
-        const listener = (ev: { data: string }) => deliver(name, ev.data, false);
+        const listener = (ev: SseEvent) => deliver(name, ev, false);
         es.addEventListener(name, listener);
         return () => es.removeEventListener(name, listener);
       });
-      const deliver = (name: string, raw: string, envelope: boolean) => {
+      const deliver = (name: string, { data: raw, lastEventId }: SseEvent, envelope: boolean) => {
+        // Every event carries the stream's current id (empty after an `id:` that reset it).
+        if (lastEventId !== undefined) lastIds.set(stream, lastEventId);
         let parsed: unknown;
         try {
           parsed = JSON.parse(raw);
@@ -75,7 +95,7 @@ export function eventSource(options: EventSourceTransportOptions = {}): Transpor
         es.close();
       };
       es.onopen = () => handlers.onOpen();
-      es.onmessage = (ev) => deliver('message', ev.data, true);
+      es.onmessage = (ev) => deliver('message', ev, true);
       es.onerror = () => {
         if (done) return;
         done = true;

@@ -106,4 +106,23 @@ describe('EventSource transport in Chromium', () => {
       kind: 'unsupported',
     });
   });
+
+  it('resumes after the stream ends from the last event id it received', async () => {
+    const pool = createPool({
+      url: wsUrl,
+      transport: eventSource(),
+      backoff: { initialDelay: 1, jitter: 0 },
+    });
+    pools.push(pool);
+    const { connection } = pool.acquire('/sse-resume');
+    const seen: unknown[] = [];
+    connection.on('resumed', (d) => seen.push(d));
+    await when(pool, '/sse-resume', (s) => s.messagesIn >= 4);
+    expect(seen.slice(0, 4)).toEqual([
+      { from: null, id: 1 },
+      { from: null, id: 2 },
+      { from: '2', id: 3 },
+      { from: '2', id: 4 },
+    ]);
+  });
 });
