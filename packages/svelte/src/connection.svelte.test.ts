@@ -106,6 +106,42 @@ describe('useConnection in an $effect.root', () => {
     expect(pool.getSnapshot().leases).toBe(0);
   });
 
+  it('connection is reactive: a reader sees the leased connection and follows the key', () => {
+    pool = testPool();
+    let key = $state('/');
+    const seen: (string | undefined)[] = [];
+    const { value: conn, cleanup } = withRoot(() => {
+      const c = useConnection(() => key, { pool });
+      // A pre-effect reads before the wrapper's own effect runs, like a template does.
+      $effect.pre(() => {
+        seen.push(c.connection?.key);
+      });
+      return c;
+    });
+    expect(seen.at(-1)).toBe('/');
+    expect(pool.peek('/')).toBeDefined();
+    key = '/other';
+    flushSync();
+    expect(seen.at(-1)).toBe('/other');
+    cleanup();
+    expect(conn.connection).toBeUndefined();
+  });
+
+  it('a key getter that re-runs with the same key keeps the lease and handlers', () => {
+    pool = testPool();
+    let data = $state({ ns: '/' });
+    const { value: conn, cleanup } = withRoot(() => useConnection(() => data.ns, { pool }));
+    const connection = conn.connection;
+    expect(connection).toBeDefined();
+    data = { ns: '/' };
+    flushSync();
+    expect(conn.connection).toBe(connection);
+    expect(pool.getSnapshot().connections.map((c) => [c.key, c.refCount, c.idleSince])).toEqual([
+      ['/', 1, null],
+    ]);
+    cleanup();
+  });
+
   it('reads are reactive: an effect re-runs when the connection changes state', async () => {
     pool = testPool();
     const seen: string[] = [];

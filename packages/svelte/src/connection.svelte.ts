@@ -58,7 +58,8 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
   readonly #registrations = new Set<Registration>();
   readonly #stop: () => void;
   #source: Source;
-  #lease: Lease | undefined;
+  // State so that `connection` is reactive; methods read it untracked (see #held).
+  #lease: Lease | undefined = $state.raw();
   #disposed = false;
 
   constructor(key: MaybeGetter<string | undefined> = '/', options: UseConnectionOptions = {}) {
@@ -66,8 +67,11 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
     this.#key = () => read(key) ?? '/';
     // Until mount (and forever during SSR) reads show an idle connection outside the pool.
     this.#source = $state.raw(source(detachedConnection(untrack(this.#key))));
+    // A getter may re-run without its result changing (SvelteKit's `data` is a new object on
+    // every navigation): the derived only changes when the key does, so the lease stays put.
+    const current = $derived(this.#key());
     this.#stop = bindLifecycle(() => {
-      const key = this.#key();
+      const key = current;
       if (this.#disposed) return;
       return untrack(() => this.#attach(key));
     });
@@ -131,7 +135,7 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
     data: unknown,
     options?: SendOptions | AckSendOptions,
   ): string | Promise<unknown> {
-    const connection = this.#lease?.connection as Connection | undefined;
+    const connection = this.#held()?.connection as Connection | undefined;
     if (!connection) {
       const error = new WirekitError(
         'closed',
@@ -145,7 +149,7 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
 
   /** Drops the current link or retry wait and connects now (the way out of `failed`). */
   reconnect(): void {
-    this.#lease?.connection.reconnect();
+    this.#held()?.connection.reconnect();
   }
 
   /**
@@ -166,7 +170,8 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
       off: undefined,
     };
     this.#registrations.add(registration);
-    if (this.#lease) this.#listen(this.#lease.connection, registration);
+    const lease = this.#held();
+    if (lease) this.#listen(lease.connection, registration);
     return () => {
       registration.off?.();
       registration.off = undefined;
@@ -194,8 +199,13 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
     return () => this.#detach();
   }
 
+  /** The lease, read without tracking: calling a method in an effect must not subscribe it. */
+  #held(): Lease | undefined {
+    return untrack(() => this.#lease);
+  }
+
   #detach(): void {
-    const lease = this.#lease;
+    const lease = this.#held();
     if (!lease) return;
     this.#lease = undefined;
     for (const registration of this.#registrations) {

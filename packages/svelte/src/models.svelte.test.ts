@@ -44,6 +44,24 @@ describe('useChatRoom', () => {
     expect(pool.getSnapshot()).toMatchObject({ listeners: 0, timers: 0 });
   });
 
+  it('a getter whose dependencies change but whose value does not keeps the room joined', async () => {
+    pool = testPool();
+    // SvelteKit hands a page a new `data` object on every navigation and invalidation.
+    let data = $state({ room: 'svelte-same' });
+    const { value: chat, cleanup } = withRoot(() => useChatRoom(() => data.room, { pool }));
+    await expect.poll(() => chat.status).toBe('joined');
+    const id = chat.send('still here');
+    await expect.poll(() => chat.messages.at(-1)?.status).toBe('sent');
+    const before = chat.snapshot;
+    data = { room: 'svelte-same' };
+    flushSync();
+    // Same room: no leave, no re-join, no history reload.
+    expect(chat.status).toBe('joined');
+    expect(chat.snapshot).toBe(before);
+    expect(chat.messages.at(-1)).toMatchObject({ clientId: id, status: 'sent' });
+    cleanup();
+  });
+
   it('outside a component: dispose() leaves the room and releases; send refuses after', async () => {
     pool = testPool();
     const chat = useChatRoom('svelte-solo', { pool });

@@ -47,8 +47,11 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
       if (this.#disposed) return;
       const lease = untrack(() => pool.acquire(key));
       this.#lease = lease;
+      // Only a new value swaps the model: a getter re-run that returns the same room (SvelteKit
+      // hands a new `data` object on every navigation) must not leave and re-join.
+      const current = $derived(input());
       $effect(() => {
-        const value = input();
+        const value = current;
         if (this.#disposed) return;
         return untrack(() => this.#mount(create(lease.connection, value)));
       });
