@@ -72,8 +72,9 @@ export interface WirekitOptions<U extends WirekitUser = WirekitUser> {
    */
   rateLimit?: { capacity: number; refillPerSecond: number; per?: 'user' | 'socket' } | false;
   /**
-   * Connections this process accepts on the namespace; past it a handshake
-   * is refused with `unavailable`.
+   * Connections this process accepts on the namespace, counting handshakes in progress (also
+   * those waiting in a middleware registered after wirekit's); past it a handshake is refused
+   * with `unavailable`.
    * @default 10_000
    */
   maxConnections?: number;
@@ -177,6 +178,8 @@ export interface WirekitServer<U extends WirekitUser = WirekitUser> {
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
+/** Room of the sockets between wirekit's middleware and their connection (see `reserve`). */
+const HANDSHAKE_ROOM = 'wk:handshake';
 const MAX_TIMER = 2_147_483_647;
 
 type AnyAck = Ack<object>;
@@ -314,8 +317,38 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
   const authenticated = new WeakMap<Socket, Session<U>>();
   const refused: Partial<Record<ErrorCode, number>> = {};
   const errors: Partial<Record<ErrorCode, number>> = {};
-  let pending = 0;
+  // Handshakes that passed the connection limit and are not connected yet, by socket id, each
+  // with the release of its slot. Counted until they connect (nsp.sockets counts them then),
+  // are refused (by us or a middleware registered after us) or their client goes away, so a
+  // slow middleware after ours cannot let more than maxConnections through at once.
+  const handshakes = new Map<string, () => void>();
+  // Adapters whose `leave-room` we watch (io.adapter() may swap the namespace's adapter).
+  const watched = new Set<Namespace['adapter']>();
   let closed = false;
+
+  const releaseHandshake = (id: string) => handshakes.get(id)?.();
+  // A refusal by a later middleware has no event of its own, but Socket.IO takes a refused (or
+  // abandoned) socket out of its rooms: passing our check, a handshake joins HANDSHAKE_ROOM.
+  const onLeaveRoom = (room: string, id: string) => {
+    if (room === HANDSHAKE_ROOM) releaseHandshake(id);
+  };
+  const reserve = (socket: Socket) => {
+    const { id, conn } = socket;
+    const release = () => {
+      // Once per handshake, whichever of refusal, connection or close comes first.
+      if (handshakes.get(id) !== release) return;
+      handshakes.delete(id);
+      conn.off('close', release);
+    };
+    handshakes.set(id, release);
+    // A client gone mid-handshake frees its slot now, not when a slow middleware finishes.
+    conn.once('close', release);
+    const adapter = socket.nsp.adapter;
+    if (!watched.has(adapter)) {
+      watched.add(adapter);
+      adapter.on('leave-room', onLeaveRoom);
+    }
+  };
 
   const count = (table: Partial<Record<ErrorCode, number>>, code: ErrorCode) => {
     table[code] = (table[code] ?? 0) + 1;
@@ -323,11 +356,12 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
 
   nsp.use((socket, next) => {
     const refuse = (code: ErrorCode, message: string) => {
+      releaseHandshake(socket.id);
       count(refused, code);
       next(refusal(code, message));
     };
     if (closed) return refuse('unavailable', 'server is closing');
-    if (nsp.sockets.size + pending >= maxConnections) {
+    if (nsp.sockets.size + handshakes.size >= maxConnections) {
       return refuse('unavailable', 'server is at its connection limit');
     }
     const auth: unknown = socket.handshake.auth;
@@ -339,7 +373,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     if (protocol !== undefined && protocol !== PROTOCOL_VERSION) {
       return refuse('invalid', `unsupported protocol ${String(protocol)}`);
     }
-    pending += 1;
+    reserve(socket);
     Promise.resolve()
       // A hook that never settles (an auth service call without a timeout) would hold its
       // connection slot for good: past eventTimeoutMs the handshake is refused `unavailable`.
@@ -348,7 +382,6 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       )
       .then(
         (user) => {
-          pending -= 1;
           // Closed meanwhile: connected now, the socket would get no handlers (no hello, no acks).
           if (closed) return refuse('unavailable', 'server is closing');
           if (!user || typeof user.id !== 'string' || user.id.length === 0) {
@@ -372,10 +405,11 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
             ...(isPlainObject(socket.data) ? socket.data : {}),
             [SOCKET_DATA_KEY]: { user: session.ref },
           };
+          // Its client may have gone meanwhile (slot already free): Socket.IO drops it then.
+          if (handshakes.has(socket.id)) void socket.join(HANDSHAKE_ROOM);
           next();
         },
         (error: unknown) => {
-          pending -= 1;
           onError(error, { event: 'authenticate' });
           refuse('unavailable', 'authentication failed');
         },
@@ -384,6 +418,9 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
   });
 
   const onConnection = (socket: Socket) => {
+    // Connected: nsp.sockets counts it from now on.
+    releaseHandshake(socket.id);
+    void socket.leave(HANDSHAKE_ROOM);
     const session = authenticated.get(socket);
     if (!session) {
       socket.disconnect(true);
@@ -560,6 +597,9 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       if (closed) return;
       closed = true;
       nsp.off('connection', onConnection);
+      for (const release of [...handshakes.values()]) release();
+      for (const adapter of watched) adapter.off('leave-room', onLeaveRoom);
+      watched.clear();
       for (const socket of nsp.sockets.values()) {
         if (sessions.has(socket.id)) socket.disconnect(true);
       }

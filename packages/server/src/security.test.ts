@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatSendResult, NotifyListResult } from '@wirekit/core/protocol';
+import { Manager } from 'socket.io-client';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { MemoryStore } from './store/memory.js';
 import {
@@ -125,6 +126,98 @@ describe('handshake security', () => {
     await server.connect('bob');
     const error = await server.refused({ token: 'token-carol' });
     expect(error.data).toMatchObject({ code: 'unavailable' });
+  });
+
+  it('holds maxConnections while handshakes wait in a slow middleware added after wirekit', async () => {
+    server = await startServer({ maxConnections: 2 });
+    const held: Array<() => void> = [];
+    const releaseAll = () => held.splice(0).forEach((go) => go());
+    // E.g. an async session lookup, registered after attachWirekit: it runs after our check.
+    server.io.use((_socket, next) => {
+      held.push(() => next());
+      // A third handshake here means the limit let it through: let all in, so the test fails
+      // on the connect instead of timing out.
+      if (held.length > 2) releaseAll();
+    });
+    const alice = server.connect('alice');
+    const bob = server.connect('bob');
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    expect((await server.refused({ token: 'token-carol' })).data).toMatchObject({
+      code: 'unavailable',
+    });
+    releaseAll();
+    const [first] = await Promise.all([alice, bob]);
+    expect(server.wirekit.health().connections).toBe(2);
+    // Connected sockets no longer sit in the handshake bookkeeping room.
+    expect(server.io.of('/').adapter.rooms.has('wk:handshake')).toBe(false);
+    // A disconnect gives its slot back.
+    first.disconnect();
+    await vi.waitFor(() => expect(server?.wirekit.health().connections).toBe(1));
+    const carol = server.connect('carol');
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    releaseAll();
+    await carol;
+  });
+
+  it('frees the slot of a handshake a later middleware refuses, once', async () => {
+    server = await startServer({ maxConnections: 1 });
+    server.io.use((socket, next) => {
+      const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
+      if (token === 'token-mallory') {
+        // Refused on a later turn, as an async check would.
+        setTimeout(() => next(new Error('banned')), 0);
+      } else next();
+    });
+    // The refused client keeps its connection open (another namespace shares it), so only the
+    // refusal itself can free the slot.
+    server.io.of('/other');
+    const manager = new Manager(server.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      // Each handshake below starts at its connect().
+      autoConnect: false,
+    });
+    const other = manager.socket('/other').connect();
+    onTestFinished(() => {
+      other.disconnect();
+    });
+    await new Promise((resolve) => other.once('connect', () => resolve(undefined)));
+    const mallory = manager.socket('/', { auth: { token: 'token-mallory' } });
+    for (let i = 0; i < 3; i += 1) {
+      const error = new Promise<Error>((resolve) => mallory.once('connect_error', resolve));
+      mallory.connect();
+      expect((await error).message).toBe('banned');
+    }
+    await server.connect('alice');
+    // Each refused handshake released its slot once: alice holds the only one.
+    expect((await server.refused({ token: 'token-bob' })).data).toMatchObject({
+      code: 'unavailable',
+    });
+  });
+
+  it('frees the slot of a client that goes away mid-handshake, once', async () => {
+    server = await startServer({ maxConnections: 1 });
+    const held: Array<() => void> = [];
+    let closes = 0;
+    let hold = true;
+    server.io.use((socket, next) => {
+      if (!hold) return next();
+      socket.conn.once('close', () => (closes += 1));
+      held.push(() => next());
+    });
+    const alice = server.refused({ token: 'token-alice' });
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    server.clients[0]?.disconnect();
+    await vi.waitFor(() => expect(closes).toBe(1));
+    void alice;
+    hold = false;
+    await server.connect('bob');
+    // The slow middleware finishes for the client that left: that must not free bob's slot.
+    held.splice(0).forEach((go) => go());
+    expect((await server.refused({ token: 'token-carol' })).data).toMatchObject({
+      code: 'unavailable',
+    });
   });
 });
 
