@@ -31,7 +31,8 @@ interface Harness {
   /** Peers the server accepted, in order. */
   peers: MemoryPeer[];
   /** Links the transport handed out; `closed` flips when the connection closes them. */
-  links: Array<{ params: LinkParams; closed: boolean }>;
+  /** `forgotten` counts the ack callbacks the connection told the link to drop. */
+  links: Array<{ params: LinkParams; closed: boolean; forgotten: number }>;
   diagnostics: Diagnostic[];
 }
 
@@ -59,7 +60,7 @@ function setup(
     ...base,
     connect(params) {
       attempts.push(params);
-      const record = { params, closed: false };
+      const record = { params, closed: false, forgotten: 0 };
       links.push(record);
       const link = base.connect(params);
       return {
@@ -73,6 +74,10 @@ function setup(
         },
         ping: (onPong) => {
           if (!quirks.silentPing?.()) link.ping(onPong);
+        },
+        forget: (onAck) => {
+          record.forgotten += 1;
+          link.forget?.(onAck);
         },
         close: () => {
           record.closed = true;
@@ -527,7 +532,7 @@ function hangingTransport() {
     canPing: true,
     local: true,
     connect(params): TransportLink {
-      const record = { params, closed: false };
+      const record = { params, closed: false, forgotten: 0 };
       links.push(record);
       return {
         send: () => -1,
@@ -848,6 +853,50 @@ describe('Connection send and outbox', () => {
     await tick();
     expect(reply.status).toBe('rejected');
     expect(connection.getSnapshot().queued).toBe(0);
+  });
+
+  it('a timed-out ack is forgotten by the link: a late reply never resolves a resend of the same client id', async () => {
+    const { connection, server, links } = setup();
+    const acks: Array<(reply: unknown) => void> = [];
+    server.onConnection((peer) => peer.on('x', (_d, _m, ack) => ack && acks.push(ack)));
+    connection.open();
+    await tick();
+    const first = track(connection.send('x', 1, { ack: true, timeout: 100, cid: 'same' }));
+    await tick(100);
+    expect(first.status).toBe('rejected');
+    expect(links[0]?.forgotten).toBe(1);
+    // The caller retries under the same client id (the server deduplicates by it).
+    const second = track(connection.send('x', 1, { ack: true, timeout: 1_000, cid: 'same' }));
+    await tick();
+    expect(acks).toHaveLength(2);
+    acks[0]?.('stale reply to the first write');
+    await tick();
+    expect(second.status).toBe('pending');
+    acks[1]?.('reply to the second write');
+    await tick();
+    expect(second).toMatchObject({ status: 'resolved', value: 'reply to the second write' });
+    expect(connection.getSnapshot()).toMatchObject({ queued: 0, expired: 1 });
+  });
+
+  it('an acked message evicted while in flight is forgotten by the link', async () => {
+    const { connection, server, links } = setup({
+      outbox: { maxMessages: 1, overflow: 'drop-oldest' },
+    });
+    const acks: Array<(reply: unknown) => void> = [];
+    server.onConnection((peer) => peer.onAny((_e, _d, _m, ack) => ack && acks.push(ack)));
+    connection.open();
+    await tick();
+    const first = track(connection.send('a', 1, { ack: true, cid: 'same' }));
+    const second = track(connection.send('b', 2, { ack: true })); // evicts the first
+    await tick();
+    expect(first.status).toBe('rejected');
+    expect(links[0]?.forgotten).toBe(1);
+    const third = track(connection.send('a', 1, { ack: true, cid: 'same' })); // evicts the second
+    await tick();
+    expect(second.status).toBe('rejected');
+    acks[0]?.('stale');
+    await tick();
+    expect(third.status).toBe('pending');
   });
 
   it('a very long ack timeout (beyond setTimeout range) neither fires early nor spins', async () => {

@@ -29,6 +29,8 @@ interface HandlerEntry {
 interface Pending {
   resolve(reply: unknown): void;
   reject(error: WirekitError): void;
+  /** The callback the current link holds for the reply. */
+  ack?: (reply: unknown) => void;
 }
 
 /**
@@ -430,16 +432,16 @@ export class Connection<
     const onAck = entry.ack
       ? (reply: unknown) => {
           if (!this.#outbox.remove(entry.cid)) return;
-          this.#written.delete(entry.cid);
           this.#unscheduleExpiry(entry);
-          const pending = this.#pending.get(entry.cid);
-          this.#pending.delete(entry.cid);
-          pending?.resolve(reply);
+          this.#settle(entry.cid)?.resolve(reply);
           this.#changed(false);
         }
       : undefined;
     // Marked before sending: a local transport may ack synchronously inside send().
-    if (entry.ack) this.#written.add(entry.cid);
+    if (entry.ack) {
+      this.#written.add(entry.cid);
+      this.#pending.get(entry.cid)!.ack = onAck;
+    }
     let bytes: number;
     try {
       bytes = link.send(entry.event, entry.data, { cid: entry.cid }, onAck);
@@ -532,13 +534,23 @@ export class Connection<
     error = new WirekitError('overflow', `Outbox full: "${entry.event}" dropped`),
   ): void {
     this.#stats.dropped += 1;
-    this.#written.delete(entry.cid);
-    this.#pending.get(entry.cid)?.reject(error);
-    this.#pending.delete(entry.cid);
+    this.#settle(entry.cid)?.reject(error);
     const reason = error.kind === 'overflow' ? 'overflow' : 'invalid';
     this.#report({ type: 'dropped', reason, message: entry });
     this.#unscheduleExpiry(entry);
     this.#changed(false);
+  }
+
+  /**
+   * `cid` left the outbox: returns its pending promise (to settle). The link forgets its ack
+   * callback, so a reply after a timeout or eviction finds nothing.
+   */
+  #settle(cid: string): Pending | undefined {
+    this.#written.delete(cid);
+    const pending = this.#pending.get(cid);
+    this.#pending.delete(cid);
+    if (pending?.ack) this.#link?.forget?.(pending.ack);
+    return pending;
   }
 
   #report(diagnostic: Diagnostic): void {
@@ -565,11 +577,10 @@ export class Connection<
       this.#expiryAt = Infinity;
       this.#cancelExpiry = undefined;
       for (const entry of this.#outbox.expire(this.#clock.now())) {
-        this.#written.delete(entry.cid);
         this.#stats.expired += 1;
-        const pending = this.#pending.get(entry.cid);
-        this.#pending.delete(entry.cid);
-        pending?.reject(new WirekitError('timeout', `No ack for "${entry.event}" in time`));
+        this.#settle(entry.cid)?.reject(
+          new WirekitError('timeout', `No ack for "${entry.event}" in time`),
+        );
         this.#report({ type: 'expired', message: entry });
       }
       this.#scheduleExpiry(this.#outbox.nextExpiry());

@@ -225,20 +225,12 @@ export class ConnectionPool extends Subscribable<(snapshot: PoolSnapshot) => voi
   #create(key: string): Entry {
     const o = this.options;
     const url = o.url ?? (typeof location === 'undefined' ? '' : location.origin);
+    // The pool's options are a superset of the connection's; the extra ones are ignored.
     const connection = new Connection({
+      ...o,
       key,
       url,
       transport: this.#transport,
-      auth: o.auth,
-      connectTimeout: o.connectTimeout,
-      backoff: o.backoff,
-      maxAttempts: o.maxAttempts,
-      heartbeat: o.heartbeat,
-      outbox: o.outbox,
-      ackTimeout: o.ackTimeout,
-      schemas: o.schemas,
-      random: o.random,
-      network: o.network,
       clock: this.#clock,
       inert: !BROWSER && !o.connectOnServer && !this.#transport.local,
     });

@@ -15,13 +15,18 @@ function params(h = handlers()): LinkParams {
 }
 
 function fakeTransport() {
-  const links: Array<TransportLink & { sent: unknown[]; closed: boolean }> = [];
+  const links: Array<TransportLink & { sent: unknown[]; closed: boolean; forgotten: unknown[] }> =
+    [];
   const transport: Transport = {
     ...meta,
     connect() {
       const link = {
         sent: [] as unknown[],
         closed: false,
+        forgotten: [] as unknown[],
+        forget(onAck: (reply: unknown) => void) {
+          link.forgotten.push(onAck);
+        },
         send(event: string, data: unknown) {
           link.sent.push([event, data]);
           return 7;
@@ -54,6 +59,9 @@ describe('lazyTransport', () => {
     const pong = vi.fn();
     a.ping(pong);
     expect(pong).toHaveBeenCalledOnce();
+    const onAck = () => {};
+    a.forget?.(onAck);
+    expect(links[0]!.forgotten).toEqual([onAck]);
     lazy.connect(params());
     await vi.waitFor(() => expect(links).toHaveLength(2));
     expect(load).toHaveBeenCalledOnce();

@@ -44,6 +44,7 @@ export function lazyTransport(
       return {
         send: (event, data, m, onAck) => real?.send(event, data, m, onAck) ?? -1,
         sendVolatile: (event, data) => real?.sendVolatile(event, data),
+        forget: (onAck) => real?.forget?.(onAck),
         ping: (onPong) => real?.ping(onPong),
         close() {
           closed = true;

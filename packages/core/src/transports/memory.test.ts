@@ -48,6 +48,26 @@ describe('memory transport', () => {
     expect(got).toEqual([['ping', 7]]);
   });
 
+  it('forgets an ack callback: a reply after forget() reaches nothing, a second reply neither', async () => {
+    const server = createMemoryServer();
+    const acks: Array<(reply: unknown) => void> = [];
+    server.onConnection((peer) => peer.onAny((_e, _d, _m, ack) => ack && acks.push(ack)));
+    const link = memory(server).connect(params(handlers()));
+    await flush();
+    const forgotten = vi.fn();
+    const kept = vi.fn();
+    link.send('a', 1, { cid: 'c1' }, forgotten);
+    link.send('b', 2, { cid: 'c2' }, kept);
+    await flush();
+    link.forget?.(forgotten);
+    acks[0]?.('late');
+    acks[1]?.('on time');
+    acks[1]?.('twice');
+    await flush();
+    expect(forgotten).not.toHaveBeenCalled();
+    expect(kept.mock.calls).toEqual([['on time']]);
+  });
+
   it('reports a server close, but never calls onClose after the client closed', async () => {
     const server = createMemoryServer();
     const h = handlers();

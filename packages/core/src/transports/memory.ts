@@ -111,6 +111,8 @@ export class MemoryServer {
       ) => void
     >();
     const closeHandlers = new Set<() => void>();
+    /** Ack callbacks awaiting the server's reply; each is called once, unless forgotten. */
+    const awaiting = new Set<Ack>();
     const later = (fn: () => void) => this.#later(fn);
     const peers = this.#peers;
 
@@ -121,6 +123,7 @@ export class MemoryServer {
       for (const h of [...closeHandlers]) h();
       eventHandlers.clear();
       anyHandlers.clear();
+      awaiting.clear();
       closeHandlers.clear();
       if (error) later(() => dismissed || handlers.onClose(error));
     };
@@ -183,7 +186,7 @@ export class MemoryServer {
         const ack: Ack | undefined = onAck
           ? (reply) =>
               later(() => {
-                if (!closed) onAck(reply);
+                if (!closed && awaiting.delete(onAck)) onAck(reply);
               })
           : undefined;
         if (event === PING_EVENT) return ack?.(undefined);
@@ -195,14 +198,22 @@ export class MemoryServer {
     return {
       send(event, data, meta, onAck) {
         if (closed || !open) return -1;
+        if (onAck) awaiting.add(onAck);
         deliver(event, data, meta, onAck);
         return -1;
       },
       sendVolatile(event, data) {
         if (!closed && open) deliver(event, data, undefined);
       },
+      forget(onAck) {
+        awaiting.delete(onAck);
+      },
       ping(onPong) {
-        if (!closed && open) deliver(PING_EVENT, undefined, undefined, () => onPong());
+        if (!closed && open) {
+          const onAck = () => onPong();
+          awaiting.add(onAck);
+          deliver(PING_EVENT, undefined, undefined, onAck);
+        }
       },
       close() {
         dismissed = true;

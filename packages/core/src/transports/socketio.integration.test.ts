@@ -1,4 +1,5 @@
-import { afterEach, assert, describe, expect, it } from 'vitest';
+import { Manager, type Socket } from 'socket.io-client';
+import { afterEach, assert, describe, expect, it, vi } from 'vitest';
 import { startSocketServer, type TestSocketServer, until } from '../../test/socketio-server.js';
 import type { ConnectionSnapshot } from '../connection/types.js';
 import { type ConnectionPool, createPool, type PoolOptions } from '../pool/ConnectionPool.js';
@@ -37,13 +38,66 @@ function pool(url: string, options: Partial<PoolOptions> = {}) {
 }
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const p of pools) p.destroy();
   await Promise.all(servers.map((s) => s.stop().catch(() => {})));
   servers = [];
   pools = [];
 });
 
+/** The socket.io-client sockets the transport creates, in order. */
+function watchSockets(): Socket[] {
+  const sockets: Socket[] = [];
+  const original = Manager.prototype.socket;
+  vi.spyOn(Manager.prototype, 'socket').mockImplementation(function (this: Manager, ...args) {
+    const socket = original.apply(this, args);
+    if (!sockets.includes(socket)) sockets.push(socket);
+    return socket;
+  });
+  return sockets;
+}
+
+/** Ack callbacks socket.io-client holds for replies it has not received. */
+const pendingAcks = (socket: Socket | undefined) =>
+  Object.keys((socket as unknown as { acks: object }).acks).length;
+
 describe('socketio transport against a real Socket.IO server', () => {
+  it('drops the ack callbacks of timed-out sends from the socket; a late reply resolves nothing', async () => {
+    const s = await server();
+    const held: Array<(reply: unknown) => void> = [];
+    s.io.on('connection', (socket) =>
+      socket.on('hold', (_d: unknown, _m: unknown, ack: (reply: unknown) => void) =>
+        held.push(ack),
+      ),
+    );
+    const sockets = watchSockets();
+    const p = pool(s.url, { heartbeat: false });
+    const { connection } = p.acquire('/');
+    await until(() => connection.state === 'connected', 'connected');
+    const timedOut = [1, 2, 3].map((n) =>
+      connection
+        .send('hold', n, { ack: true, timeout: 50, cid: `c${n}` })
+        .catch((error: unknown) => error),
+    );
+    for (const outcome of await Promise.all(timedOut))
+      expect(outcome).toMatchObject({ kind: 'timeout' });
+    expect(sockets).toHaveLength(1);
+    expect(pendingAcks(sockets[0])).toBe(0);
+    // Resent under the same client id: the stale replies of the first writes must not settle it.
+    await until(() => held.length === 3, 'the server holds three acks');
+    const retry = connection.send('hold', 1, { ack: true, timeout: 5_000, cid: 'c1' });
+    let settled: unknown = 'pending';
+    void retry.then((value) => (settled = value));
+    await until(() => held.length === 4, 'the resend reached the server');
+    for (const ack of held.slice(0, 3)) ack('stale');
+    await connection.send('echo', 'after the stale replies', { ack: true });
+    expect(settled).toBe('pending');
+    held[3]!('fresh');
+    await expect(retry).resolves.toBe('fresh');
+    expect(pendingAcks(sockets[0])).toBe(0);
+    expect(connection.getSnapshot()).toMatchObject({ queued: 0, expired: 3 });
+  });
+
   it('shares one socket for two leases of the same key', async () => {
     const s = await server();
     const p = pool(s.url);

@@ -174,6 +174,11 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
         sendVolatile(event, data) {
           if (!done && socket.connected) socket.volatile.emit(event, data);
         },
+        forget(onAck) {
+          // socket.io-client keeps ack callbacks by packet id until the reply or a disconnect.
+          const acks = (socket as unknown as { acks: Record<string, unknown> }).acks;
+          for (const id in acks) if (acks[id] === onAck) delete acks[id];
+        },
         ping(onPong) {
           // Not volatile: a volatile packet is discarded while the engine is still writing the
           // previous one, e.g. the first pings of namespaces that connect in the same tick.

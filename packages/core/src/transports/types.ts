@@ -39,6 +39,11 @@ export interface TransportLink {
   ): number;
   /** Writes without buffering; dropped if the link is not writable. */
   sendVolatile(event: string, data: unknown): void;
+  /**
+   * Drops the `onAck` of a message the connection gave up on (timed out, evicted), so a slow
+   * server's late reply finds nothing and the callback is not held until the link closes.
+   */
+  forget?(onAck: (reply: unknown) => void): void;
   /** An application-level ping; `onPong` runs when the peer answers. */
   ping(onPong: () => void): void;
   /** Closes the link; `onClose` is not called after this. */

@@ -154,6 +154,9 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
           }
           return write(frame);
         },
+        forget(onAck) {
+          for (const [id, callback] of acks) if (callback === onAck) acks.delete(id);
+        },
         sendVolatile(event, data) {
           // A WebSocket has no volatile mode; skip when its buffer is backed up instead.
           const buffered = (ws as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
