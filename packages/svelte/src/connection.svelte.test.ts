@@ -4,6 +4,7 @@ import type { HelloEvent } from '@wirekit/core/protocol';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import ConnectionHarness from '../test/harness/ConnectionHarness.svelte';
+import EventParent from '../test/harness/EventParent.svelte';
 import NoPool from '../test/harness/NoPool.svelte';
 import { GRACE, stats, testPool } from '../test/pool.js';
 import { withRoot } from '../test/runes.svelte.js';
@@ -157,6 +158,52 @@ describe('useConnection in an $effect.root', () => {
     flushSync();
     expect(seen.at(-1)).toBe('closed');
     cleanup();
+  });
+});
+
+describe('on() from another component', () => {
+  it("a child that listens through its parent's connection stops listening when it unmounts", async () => {
+    pool = testPool();
+    const seen: string[] = [];
+    const view = render(EventParent, { props: { pool, show: false, seen } });
+    await expect.poll(() => view.getByTestId('state').textContent).toBe('connected');
+    const listeners = () => pool.getSnapshot().connections[0]?.listeners ?? 0;
+    const base = listeners();
+    for (let i = 0; i < 3; i++) {
+      await view.rerender({ pool, show: true, seen });
+      expect(listeners()).toBe(base + 1);
+      await view.rerender({ pool, show: false, seen });
+      expect(listeners()).toBe(base);
+    }
+    // A new session greets again: no unmounted child hears it.
+    pool.peek('/')?.reconnect();
+    await expect.poll(() => view.getByTestId('state').textContent).toBe('connected');
+    expect(seen).toEqual([]);
+    view.unmount();
+  });
+});
+
+describe('on() in an effect', () => {
+  it('an effect that calls on() without returning its disposer does not pile up handlers', () => {
+    pool = testPool();
+    let round = $state(0);
+    const { cleanup } = withRoot(() => {
+      const conn = useConnection('/', { pool });
+      $effect(() => {
+        const mine = round;
+        conn.on('wk:hello', () => mine);
+      });
+      return conn;
+    });
+    const listeners = () => pool.getSnapshot().connections[0]?.listeners ?? 0;
+    const base = listeners();
+    for (let i = 1; i <= 3; i++) {
+      round = i;
+      flushSync();
+      expect(listeners()).toBe(base);
+    }
+    cleanup();
+    expect(listeners()).toBe(base - 1);
   });
 });
 

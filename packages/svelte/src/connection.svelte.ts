@@ -14,7 +14,7 @@ import {
 } from '@wirekit/core';
 import { resolvePool } from './context.js';
 import { detachedConnection } from './internal/detached.js';
-import { bindLifecycle } from './internal/lifecycle.svelte.js';
+import { bindLifecycle, ownedEffect } from './internal/lifecycle.svelte.js';
 import { read, type MaybeGetter } from './types.js';
 
 /** Options of {@link useConnection}. */
@@ -154,8 +154,8 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
 
   /**
    * Listens to an inbound event on whichever connection this holds (re-attached when the key
-   * changes). Removed automatically on unmount / dispose; the returned function removes it
-   * earlier.
+   * changes). Removed automatically on dispose, and when the component or effect that called
+   * `on()` goes (unmount, effect re-run); the returned function removes it earlier.
    */
   on<K extends keyof TIn & string>(
     event: K,
@@ -169,14 +169,28 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
       options: options as OnOptions<never> | undefined,
       off: undefined,
     };
-    this.#registrations.add(registration);
-    const lease = this.#held();
-    if (lease) this.#listen(lease.connection, registration);
-    return () => {
+    let removed = false;
+    const add = () => {
+      if (removed || this.#disposed) return;
+      this.#registrations.add(registration);
+      const lease = this.#held();
+      if (lease) this.#listen(lease.connection, registration);
+    };
+    const off = () => {
+      removed = true;
       registration.off?.();
       registration.off = undefined;
       this.#registrations.delete(registration);
     };
+    // Called by a component (while it initialises, or in an effect), the handler belongs to
+    // that component too: a child given this connection as a prop stops listening when it
+    // unmounts, and an effect's handler goes when the effect re-runs.
+    const owned = ownedEffect(() => {
+      add();
+      return off;
+    });
+    if (!owned) add();
+    return off;
   }
 
   /**

@@ -12,13 +12,23 @@ const noop = () => {};
  */
 export function bindLifecycle(effect: () => void | (() => void)): () => void {
   if (!BROWSER) return noop;
+  if (ownedEffect(effect)) return noop;
+  return $effect.root(() => {
+    $effect(effect);
+  });
+}
+
+/**
+ * Runs `effect` as an `$effect` of the current owner (a component being initialised, or an
+ * effect) and returns `true`; with no owner, or on the server, does nothing and returns `false`.
+ */
+export function ownedEffect(effect: () => void | (() => void)): boolean {
+  if (!BROWSER) return false;
   try {
     // Throws `effect_orphan` before creating anything when there is no owner.
     $effect(effect);
-    return noop;
+    return true;
   } catch {
-    return $effect.root(() => {
-      $effect(effect);
-    });
+    return false;
   }
 }
