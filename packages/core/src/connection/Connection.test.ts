@@ -728,6 +728,26 @@ describe('Connection send and outbox', () => {
     });
   });
 
+  it('a fire-and-forget send while the link is closing stays queued, uncounted, and goes out on the next session', async () => {
+    const { connection, server } = setup();
+    const got: unknown[] = [];
+    server.onConnection((peer) => peer.on('msg', (data) => got.push(data)));
+    connection.open();
+    await tick();
+    server.setAvailable(false); // the link is closed; its onClose is one hop away
+    expect(connection.state).toBe('connected');
+    connection.send('msg', 'during the close');
+    connection.send('msg', 'right after');
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 0, queued: 2 });
+    await tick();
+    expect(connection.state).toBe('reconnecting');
+    server.setAvailable(true);
+    await tick(1_000);
+    expect(connection.state).toBe('connected');
+    expect(got).toEqual(['during the close', 'right after']);
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 2, queued: 0 });
+  });
+
   it('resolves an acked send with the server reply', async () => {
     const { connection, server } = setup();
     server.onConnection((peer) => peer.on('echo', (data, _meta, ack) => ack?.({ echoed: data })));

@@ -289,7 +289,8 @@ export class Connection<
     ) {
       const error = this.#write(entry);
       if (error) throw error;
-      return entry.cid;
+      // `false`: the link is closing and wrote nothing; queued below, for the next link.
+      if (error === undefined) return entry.cid;
     }
 
     const result = this.#outbox.push(entry);
@@ -425,8 +426,11 @@ export class Connection<
     }
   }
 
-  /** Writes `entry` on the link. A transport that throws refuses it: dropped, and returned. */
-  #write(entry: OutboxEntry): WirekitError | undefined {
+  /**
+   * Writes `entry` on the link. A transport that throws refuses it: dropped, and returned.
+   * `false` when the link could not write (closing): the entry is not counted, and stays queued.
+   */
+  #write(entry: OutboxEntry): WirekitError | false | undefined {
     const link = this.#link;
     if (!link) return;
     const onAck = entry.ack
@@ -442,7 +446,7 @@ export class Connection<
       this.#written.add(entry.cid);
       this.#pending.get(entry.cid)!.ack = onAck;
     }
-    let bytes: number;
+    let bytes: number | false;
     try {
       bytes = link.send(entry.event, entry.data, { cid: entry.cid }, onAck);
     } catch (cause) {
@@ -452,6 +456,7 @@ export class Connection<
       this.#drop(entry, error);
       return error;
     }
+    if (bytes === false) return bytes;
     this.#countOut(bytes >= 0 ? bytes : entry.bytes);
     if (!entry.ack && this.#outbox.remove(entry.cid)) this.#unscheduleExpiry(entry);
     return undefined;

@@ -53,7 +53,7 @@ describe('lazyTransport', () => {
     const lazy = lazyTransport(meta, load);
     expect(load).not.toHaveBeenCalled();
     const a = lazy.connect(params());
-    expect(a.send('e', 1, undefined)).toBe(-1); // not loaded yet: nothing written
+    expect(a.send('e', 1, undefined)).toBe(false); // not loaded yet: nothing written
     await vi.waitFor(() => expect(links).toHaveLength(1));
     expect(a.send('e', 2, undefined)).toBe(7);
     const pong = vi.fn();

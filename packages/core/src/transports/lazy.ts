@@ -42,7 +42,7 @@ export function lazyTransport(
         },
       );
       return {
-        send: (event, data, m, onAck) => real?.send(event, data, m, onAck) ?? -1,
+        send: (event, data, m, onAck) => real?.send(event, data, m, onAck) ?? false,
         sendVolatile: (event, data) => real?.sendVolatile(event, data),
         forget: (onAck) => real?.forget?.(onAck),
         ping: (onPong) => real?.ping(onPong),

@@ -197,7 +197,7 @@ export class MemoryServer {
 
     return {
       send(event, data, meta, onAck) {
-        if (closed || !open) return -1;
+        if (closed || !open) return false;
         if (onAck) awaiting.add(onAck);
         deliver(event, data, meta, onAck);
         return -1;

@@ -98,6 +98,21 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(connection.getSnapshot()).toMatchObject({ queued: 0, expired: 3 });
   });
 
+  it('a fire-and-forget send after the engine ping expired (device slept) goes out on the next session', async () => {
+    const s = await server();
+    const p = pool(s.url, { heartbeat: false, backoff: { initialDelay: 10, jitter: 0 } });
+    const { connection } = p.acquire('/');
+    await until(() => connection.state === 'connected', 'connected');
+    // The clock jumps a minute: Engine.IO's ping deadline has passed, its timer not yet run.
+    const now = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => now() + 60_000);
+    const cid = connection.send('store', { text: 'after sleep' });
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 0, queued: 1 });
+    await until(() => s.storeReceipts === 1, 'the message reached the server');
+    expect(s.stored.get(cid)).toEqual({ text: 'after sleep' });
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 1, queued: 0 });
+  });
+
   it('shares one socket for two leases of the same key', async () => {
     const s = await server();
     const p = pool(s.url);

@@ -166,9 +166,13 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
 
       return {
         send(event, data, meta, onAck) {
-          if (done || !socket.connected) return -1;
+          if (done || !socket.connected || shared.manager.engine.readyState !== 'open')
+            return false;
           if (onAck) socket.emit(event, data, meta, onAck);
           else socket.emit(event, data, meta);
+          // Buffered, not written, when Engine.IO's ping deadline has passed (the device slept):
+          // for a reconnect of socket.io's own that never comes, as this link is closing.
+          if (socket.sendBuffer.length) return ((socket.sendBuffer = []), false);
           return -1;
         },
         sendVolatile(event, data) {

@@ -29,14 +29,15 @@ export interface LinkParams {
 export interface TransportLink {
   /**
    * Writes one message. With `onAck`, the server is asked to acknowledge and `onAck` gets its
-   * reply. Returns the bytes written, or `-1` when unknown.
+   * reply. Returns the bytes written (`-1` when unknown), or `false` when the link cannot write
+   * (it is closing): nothing was sent, and the connection keeps the message for the next link.
    */
   send(
     event: string,
     data: unknown,
     meta: { cid: string } | undefined,
     onAck?: (reply: unknown) => void,
-  ): number;
+  ): number | false;
   /** Writes without buffering; dropped if the link is not writable. */
   sendVolatile(event: string, data: unknown): void;
   /**

@@ -102,4 +102,33 @@ describe('websocket transport acks', () => {
     await expect(second).resolves.toBe('fresh');
     connection.close();
   });
+
+  it('a fire-and-forget send while the socket is CLOSING is not written or counted, and goes out after the reconnect', async () => {
+    const connection = new Connection({
+      key: '/ws',
+      url: 'ws://127.0.0.1:1',
+      transport,
+      heartbeat: false,
+      backoff: { initialDelay: 10, jitter: 0 },
+    });
+    connection.open();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeWebSocket.last!;
+    first.accept();
+    first.readyState = 2; // CLOSING: the close event is on its way
+    connection.send('x', 'during the close');
+    expect(first.sent.filter((f) => f.t === 'msg')).toEqual([]);
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 0, queued: 1 });
+    first.readyState = 3;
+    first.onclose?.({ code: 1006, reason: '' });
+    await vi.advanceTimersByTimeAsync(10);
+    const second = FakeWebSocket.last!;
+    expect(second).not.toBe(first);
+    second.accept();
+    expect(second.sent.filter((f) => f.t === 'msg')).toEqual([
+      { t: 'msg', e: 'x', d: 'during the close', cid: expect.any(String) },
+    ]);
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 1, queued: 0 });
+    connection.close();
+  });
 });

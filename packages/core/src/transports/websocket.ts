@@ -82,8 +82,9 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
         ready = true;
         handlers.onOpen();
       };
-      const write = (frame: WireFrame): number => {
-        if (done || ws.readyState !== OPEN) return -1;
+      const write = (frame: WireFrame): number | false => {
+        // CLOSING included: the socket would drop the frame.
+        if (done || ws.readyState !== OPEN) return false;
         const text = JSON.stringify(frame);
         ws.send(text);
         return text.length;
