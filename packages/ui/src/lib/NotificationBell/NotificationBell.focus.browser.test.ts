@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import BellSnippets from '../../../test/harness/BellSnippets.svelte';
@@ -95,5 +95,43 @@ describe('NotificationBell keeps keyboard focus when the focused control goes aw
     await userEvent.keyboard('{Escape}');
     document.removeEventListener('keydown', onKey);
     expect(pageSawEscape).toBe(true);
+  });
+});
+
+describe('NotificationBell keyboard order with toasts on screen', () => {
+  function pageButton(name: string) {
+    const button = document.createElement('button');
+    button.textContent = name;
+    onTestFinished(() => button.remove());
+    return button;
+  }
+
+  it('Tab out of the open popover goes on to the page after the bell, not into the toasts', async () => {
+    const before = pageButton('Before');
+    const after = pageButton('After');
+    document.body.prepend(before);
+    const screen = await render(NotificationBell, { pool: wk.pool, toastDuration: 0 });
+    document.body.append(after);
+    await wk.notify({ title: 'one' });
+    const toast = screen
+      .getByRole('region', { name: 'New notifications' })
+      .getByRole('group', { name: 'one' });
+    await expect.element(toast).toBeVisible();
+    const { bell, dialog } = await openBell(screen, 1);
+    const panel = dialog.element();
+    await expect.poll(() => panel.contains(document.activeElement)).toBe(true);
+    // Through the popover's controls (mark all read, the item, its dismiss) and out of it.
+    for (let i = 0; i < 10 && panel.contains(document.activeElement); i += 1) {
+      await userEvent.keyboard('{Tab}');
+    }
+    expect(document.activeElement).toBe(after);
+    // Focus left the popover: it closed, as before; the toast is still there.
+    await expect.element(bell).toHaveAttribute('aria-expanded', 'false');
+    await expect.element(toast).toBeVisible();
+    // Back again: the bell, then the toast, still reachable by keyboard.
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(document.activeElement).toBe(bell.element());
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(document.activeElement).toBe(toast.getByRole('button', { name: 'Close' }).element());
   });
 });
