@@ -207,6 +207,22 @@ describe('on() in an effect', () => {
   });
 });
 
+describe('a destroyed pool', () => {
+  it('a component mounted on it shows a closed connection instead of failing to mount', () => {
+    pool = testPool();
+    pool.destroy();
+    const view = render(ConnectionHarness, { props: { pool, key: '/gone' } });
+    expect(view.getByTestId('conn').textContent).toBe('/gone:closed:0');
+    view.unmount();
+    const conn = useConnection('/', { pool });
+    flushSync();
+    expect(conn.state).toBe('closed');
+    expect(conn.error).toMatchObject({ kind: 'closed' });
+    expect(() => conn.send('wk:ping', {})).toThrow(/no connection/);
+    conn.dispose();
+  });
+});
+
 describe('useConnection outside any owner', () => {
   it('does not crash, acquires on its own root, and dispose() releases', async () => {
     pool = testPool();

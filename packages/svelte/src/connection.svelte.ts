@@ -13,7 +13,7 @@ import {
   type SendOptions,
 } from '@wirekit/core';
 import { resolvePool } from './context.js';
-import { detachedConnection } from './internal/detached.js';
+import { closedConnection, detachedConnection } from './internal/detached.js';
 import { bindLifecycle, ownedEffect } from './internal/lifecycle.svelte.js';
 import { read, type MaybeGetter } from './types.js';
 
@@ -206,7 +206,17 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
   }
 
   #attach(key: string): () => void {
-    const lease = this.#pool.acquire(key);
+    let lease: Lease;
+    try {
+      lease = this.#pool.acquire(key);
+    } catch (cause) {
+      // The pool was destroyed: show a closed connection rather than fail the component.
+      const error =
+        cause instanceof WirekitError ? cause : new WirekitError('closed', String(cause));
+      const last = Object.freeze({ ...closedConnection(key).getSnapshot(), error });
+      this.#source = { key, snapshot: () => last, track: () => {} };
+      return () => {};
+    }
     this.#lease = lease;
     for (const registration of this.#registrations) this.#listen(lease.connection, registration);
     this.#source = source(lease.connection);

@@ -79,6 +79,18 @@ describe('useChatRoom', () => {
     expect(() => chat.send('again')).toThrow(/not started/);
   });
 
+  it('on a destroyed pool it mounts, shows a closed connection and refuses to send', () => {
+    pool = testPool();
+    pool.destroy();
+    const view = render(ChatHarness, { props: { pool, room: 'svelte-gone' } });
+    expect(view.getByTestId('status').textContent).toBe('idle');
+    expect(view.getByTestId('connection').textContent).toBe('closed');
+    view.unmount();
+    const { value: feed, cleanup } = withRoot(() => useNotificationFeed({ pool }));
+    expect(feed.connection).toBe('closed');
+    cleanup();
+  });
+
   it('an invalid room name is an error state, not a crash', () => {
     pool = testPool();
     const { value: chat, cleanup } = withRoot(() => useChatRoom('bad room!', { pool }));

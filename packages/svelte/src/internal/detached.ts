@@ -19,3 +19,13 @@ const nowhere: Transport = {
 export function detachedConnection(key: string): Connection {
   return new Connection({ key, url: '', transport: nowhere, inert: true, heartbeat: false });
 }
+
+/**
+ * A detached connection that is already `closed`: what wrappers show when their pool was
+ * destroyed, instead of failing the component that mounts them.
+ */
+export function closedConnection(key: string): Connection {
+  const connection = detachedConnection(key);
+  connection.close();
+  return connection;
+}

@@ -1,7 +1,7 @@
 import { untrack } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import { WirekitError, type Connection, type ConnectionPool, type Lease } from '@wirekit/core';
-import { detachedConnection } from './detached.js';
+import { closedConnection, detachedConnection } from './detached.js';
 import { bindLifecycle } from './lifecycle.svelte.js';
 
 /** What the core models have in common. */
@@ -45,7 +45,24 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     );
     this.#stop = bindLifecycle(() => {
       if (this.#disposed) return;
-      const lease = untrack(() => pool.acquire(key));
+      const lease = untrack(() => {
+        try {
+          return pool.acquire(key);
+        } catch {
+          // The pool was destroyed: show the model over a closed connection, never started,
+          // rather than fail the component.
+          return undefined;
+        }
+      });
+      if (!lease) {
+        $effect(() => {
+          const value = input();
+          untrack(() => {
+            this.#source = source<TSnapshot, TModel>(create(closedConnection(key), value));
+          });
+        });
+        return;
+      }
       this.#lease = lease;
       // Only a new value swaps the model: a getter re-run that returns the same room (SvelteKit
       // hands a new `data` object on every navigation) must not leave and re-join.
