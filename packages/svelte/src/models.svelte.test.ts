@@ -1,5 +1,10 @@
 import { fireEvent, render } from '@testing-library/svelte';
-import type { ConnectionPool } from '@wirekit/core';
+import {
+  createChatRoom,
+  microtaskScheduler,
+  type BatchScheduler,
+  type ConnectionPool,
+} from '@wirekit/core';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ChatHarness from '../test/harness/ChatHarness.svelte';
@@ -60,6 +65,61 @@ describe('useChatRoom', () => {
     expect(chat.snapshot).toBe(before);
     expect(chat.messages.at(-1)).toMatchObject({ clientId: id, status: 'sent' });
     cleanup();
+  });
+
+  it('effects and templates see the notified snapshot, not a newer one the model has not announced', async () => {
+    pool = testPool();
+    // A frame scheduler we run by hand: inbound changes wait for it, as for the next frame.
+    let pending: (() => void)[] = [];
+    const scheduler: BatchScheduler = {
+      schedule(fn) {
+        pending.push(fn);
+        return () => (pending = pending.filter((f) => f !== fn));
+      },
+    };
+    const frame = () => {
+      for (const fn of pending.splice(0)) fn();
+      flushSync();
+    };
+    let unrelated = $state(0);
+    const a: number[] = [];
+    const b: number[] = [];
+    const { value: chat, cleanup } = withRoot(() => {
+      const c = useChatRoom('svelte-tear', { pool, scheduler });
+      $effect(() => {
+        a.push(c.messages.length);
+      });
+      $effect(() => {
+        void unrelated;
+        b.push(c.messages.length);
+      });
+      return c;
+    });
+    await expect.poll(() => (frame(), chat.status)).toBe('joined');
+    const before = a.at(-1);
+
+    const bobPool = testPool('bob');
+    const bob = createChatRoom(bobPool.acquire('/').connection, {
+      room: 'svelte-tear',
+      scheduler: microtaskScheduler,
+    });
+    bob.start();
+    try {
+      await expect.poll(() => bob.getSnapshot().status).toBe('joined');
+      bob.send('from bob');
+      // The model has it (an event handler reading now gets it) but has not announced it yet.
+      await expect.poll(() => chat.messages.length).toBe((before ?? 0) + 1);
+      unrelated = 1; // re-runs one effect for another reason
+      flushSync();
+      expect(b.at(-1)).toBe(a.at(-1));
+      frame();
+      expect(a.at(-1)).toBe((before ?? 0) + 1);
+      expect(b.at(-1)).toBe((before ?? 0) + 1);
+    } finally {
+      bob.dispose();
+      bobPool.destroy();
+      cleanup();
+    }
   });
 
   it('outside a component: dispose() leaves the room and releases; send refuses after', async () => {

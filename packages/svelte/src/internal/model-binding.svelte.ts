@@ -12,13 +12,44 @@ export interface Model<TSnapshot> {
   dispose(): void;
 }
 
-interface Source<TModel> {
+interface Source<TSnapshot, TModel> {
   readonly model: TModel;
-  readonly track: () => void;
+  /** The snapshot to show: tracked in effects and templates, live elsewhere. */
+  readonly read: () => TSnapshot;
 }
 
-function source<TSnapshot, TModel extends Model<TSnapshot>>(model: TModel): Source<TModel> {
-  return { model, track: createSubscriber((update) => model.subscribe(() => update())) };
+function source<TSnapshot, TModel extends Model<TSnapshot>>(
+  model: TModel,
+): Source<TSnapshot, TModel> {
+  // The models batch inbound changes (one notification per frame) but getSnapshot() is live
+  // at once. Effects and templates read the last notified snapshot instead, so one that re-runs
+  // for another reason cannot show a newer picture than its neighbours still showing the old.
+  let notified: TSnapshot | undefined;
+  const track = createSubscriber((update) => {
+    notified = model.getSnapshot();
+    const off = model.subscribe((snapshot) => {
+      notified = snapshot;
+      update();
+    });
+    return () => {
+      off();
+      notified = undefined;
+    };
+  });
+  return {
+    model,
+    read: () => {
+      track();
+      return $effect.tracking() && notified !== undefined ? notified : model.getSnapshot();
+    },
+  };
+}
+
+/** A source that never changes again (a disposed model keeps its last picture). */
+function frozen<TSnapshot, TModel extends Model<TSnapshot>>(
+  model: TModel,
+): Source<TSnapshot, TModel> {
+  return { model, read: () => model.getSnapshot() };
 }
 
 /**
@@ -29,7 +60,7 @@ function source<TSnapshot, TModel extends Model<TSnapshot>>(model: TModel): Sour
  */
 export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
   readonly #stop: () => void;
-  #source: Source<TModel>;
+  #source: Source<TSnapshot, TModel>;
   #live: TModel | undefined;
   #lease: Lease | undefined;
   #disposed = false;
@@ -81,9 +112,7 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
 
   /** The current snapshot, tracked. */
   get snapshot(): TSnapshot {
-    const current = this.#source;
-    current.track();
-    return current.model.getSnapshot();
+    return this.#source.read();
   }
 
   /** The started model, or `undefined` before mount, during SSR and after dispose. */
@@ -123,6 +152,6 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     this.#live = undefined;
     model.dispose();
     // Keep showing its last picture; a disposed model never changes again.
-    this.#source = { model, track: () => {} };
+    this.#source = frozen<TSnapshot, TModel>(model);
   }
 }
