@@ -24,7 +24,13 @@ describe('server render', () => {
   });
 
   it('wrappers created at module scope on the server stay inert and dispose cleanly', () => {
-    const pool = createPool({ url: serverUrl(), transport: socketio(), auth: () => 'token-alice' });
+    // Even a pool that may connect on the server (Node clients share it) is never asked to.
+    const pool = createPool({
+      url: serverUrl(),
+      transport: socketio(),
+      auth: () => 'token-alice',
+      connectOnServer: true,
+    });
     const conn = useConnection('/', { pool });
     const chat = useChatRoom('lobby', { pool });
     const feed = useNotificationFeed({ pool });
