@@ -125,6 +125,38 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(p.getSnapshot().connections[0]?.refCount).toBe(2);
   });
 
+  it("keys 'chat' and '/chat' (one namespace) get a socket each: neither disturbs the other", async () => {
+    const s = await server();
+    const p = pool(s.url, { connectTimeout: 2_000 });
+    const bare = p.acquire('chat');
+    const slashed = p.acquire('/chat');
+    expect(bare.connection).not.toBe(slashed.connection);
+    await until(
+      () => bare.connection.state === 'connected' && slashed.connection.state === 'connected',
+      'both connected',
+    );
+    expect(s.io.of('/chat').sockets.size).toBe(2);
+    const got = { bare: [] as unknown[], slashed: [] as unknown[] };
+    for (const event of ['news', 'echo']) {
+      bare.connection.on(event, (d) => got.bare.push(d));
+      slashed.connection.on(event, (d) => got.slashed.push(d));
+    }
+    s.io.of('/chat').emit('news', 1);
+    // The server echoes to the sending socket only.
+    expect(await bare.connection.send('echo', 'b', { ack: true })).toBe('b');
+    expect(await slashed.connection.send('echo', 's', { ack: true })).toBe('s');
+    await until(() => got.bare.length >= 2 && got.slashed.length >= 2, 'news and echoes');
+    expect(got).toEqual({ bare: [1, 'b'], slashed: [1, 's'] });
+
+    const states: string[] = [];
+    slashed.connection.subscribe((snap) => snap.state !== 'connected' && states.push(snap.state));
+    bare.connection.close();
+    await until(() => s.io.of('/chat').sockets.size === 1, 'one socket left on the server');
+    expect(await slashed.connection.send('echo', 'still here', { ack: true })).toBe('still here');
+    expect(states).toEqual([]);
+    expect(slashed.connection.state).toBe('connected');
+  });
+
   it('uses socket.io by default, loading it on the first connect', async () => {
     const s = await server();
     const p = createPool({ url: s.url, connectOnServer: true, idleTimeout: 50 });

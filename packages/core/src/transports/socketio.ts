@@ -17,7 +17,8 @@ export interface SocketIoTransportOptions {
 
 interface SharedManager {
   manager: Manager;
-  links: number;
+  /** Namespaces of the links on it: a Manager has one socket per namespace. */
+  nsps: Set<string>;
   /** Wire size of the event packet the manager is dispatching right now, else `-1`. */
   packetBytes: number;
   dispose(): void;
@@ -92,11 +93,13 @@ export { PING_EVENT };
 export function socketio(options: SocketIoTransportOptions = {}): Transport {
   const managers = new Map<string, SharedManager>();
 
-  function claimManager(origin: string, timeout: number): [string, SharedManager] {
+  function claimManager(origin: string, nsp: string, timeout: number): [string, SharedManager] {
     const path = options.path ?? '/socket.io';
     const id = `${origin}|${path}`;
     let shared = managers.get(id);
-    if (!shared) {
+    // Its socket for `nsp` is taken (keys 'chat' and '/chat', or two pools on one transport):
+    // a Manager of this link's own, or the two links would drive one socket.
+    if (!shared || shared.nsps.has(nsp)) {
       const manager = new Manager(origin, {
         path,
         transports: options.transports ?? ['websocket'],
@@ -105,18 +108,19 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
         reconnection: false,
         timeout,
       });
-      const created: SharedManager = { manager, links: 0, packetBytes: -1, dispose: () => {} };
+      const created = { manager, nsps: new Set(), packetBytes: -1 } as SharedManager;
       created.dispose = trackPacketBytes(manager, created);
-      managers.set(id, (shared = created));
+      if (!shared) managers.set(id, created);
+      shared = created;
     }
-    shared.links += 1;
+    shared.nsps.add(nsp);
     return [id, shared];
   }
 
-  function releaseManager(id: string, shared: SharedManager): void {
-    shared.links -= 1;
-    if (shared.links > 0 || managers.get(id) !== shared) return;
-    managers.delete(id);
+  function releaseManager(id: string, nsp: string, shared: SharedManager): void {
+    shared.nsps.delete(nsp);
+    if (shared.nsps.size > 0) return;
+    if (managers.get(id) === shared) managers.delete(id);
     shared.dispose();
     shared.manager._close();
   }
@@ -128,7 +132,7 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
     connect({ key, url, auth, timeout, handlers }: LinkParams): TransportLink {
       const origin = new URL(url, globalThis.location?.href).origin;
       const nsp = key.startsWith('/') ? key : `/${key}`;
-      const [id, shared] = claimManager(origin, timeout);
+      const [id, shared] = claimManager(origin, nsp, timeout);
       const socket: Socket = shared.manager.socket(nsp);
       socket.auth = auth ?? {};
       let done = false;
@@ -140,7 +144,7 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
         socket.offAny(onAny);
         socket.sendBuffer = [];
         socket.disconnect();
-        releaseManager(id, shared);
+        releaseManager(id, nsp, shared);
       };
       const finish = (error: WirekitError) => {
         if (done) return;
@@ -166,8 +170,7 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
 
       return {
         send(event, data, meta, onAck) {
-          if (done || !socket.connected || shared.manager.engine.readyState !== 'open')
-            return false;
+          if (done || !socket.connected) return false;
           if (onAck) socket.emit(event, data, meta, onAck);
           else socket.emit(event, data, meta);
           // Buffered, not written, when Engine.IO's ping deadline has passed (the device slept):
