@@ -16,7 +16,11 @@ export default [
     name: '@wirekit/core createPool + websocket() (socket.io-client excluded: loaded lazily, only when no transport is passed)',
     path: '../core/dist/index.js',
     import: '{ createPool, websocket }',
-    limit: '7.5 kB',
+    // 7.5 kB until the core fixes of 2026-11-23 evening (transport links forget timed-out acks,
+    // sends on a closing link stay queued, socketio() keeps namespaces on separate sockets and
+    // drops a Manager whose link died): ~13 B over, after a ~67 B saving in the pool. Most of it
+    // is socketio.ts, which this bundle inlines though a websocket() app never loads it.
+    limit: '7.52 kB',
     gzip: true,
     ignore: ['socket.io-client'],
   },

@@ -30,9 +30,17 @@ interface Harness {
   attempts: LinkParams[];
   /** Peers the server accepted, in order. */
   peers: MemoryPeer[];
-  /** Links the transport handed out; `closed` flips when the connection closes them. */
-  /** `forgotten` counts the ack callbacks the connection told the link to drop. */
-  links: Array<{ params: LinkParams; closed: boolean; forgotten: number }>;
+  /**
+   * Links the transport handed out; `closed` flips when the connection closes them,
+   * `closedWith` is the error it passed; `forgotten` counts the ack callbacks it told the link
+   * to drop.
+   */
+  links: Array<{
+    params: LinkParams;
+    closed: boolean;
+    closedWith?: WirekitError;
+    forgotten: number;
+  }>;
   diagnostics: Diagnostic[];
 }
 
@@ -60,7 +68,7 @@ function setup(
     ...base,
     connect(params) {
       attempts.push(params);
-      const record = { params, closed: false, forgotten: 0 };
+      const record: Harness['links'][number] = { params, closed: false, forgotten: 0 };
       links.push(record);
       const link = base.connect(params);
       return {
@@ -79,9 +87,10 @@ function setup(
           record.forgotten += 1;
           link.forget?.(onAck);
         },
-        close: () => {
+        close: (error) => {
           record.closed = true;
-          link.close();
+          record.closedWith = error;
+          link.close(error);
         },
       };
     },
@@ -622,6 +631,28 @@ describe('Connection timeouts and heartbeat', () => {
     await tick(100);
     expect(connection.state).toBe('connected');
     expect(attempts).toHaveLength(2);
+  });
+
+  it('tells the link why it gave up on it (heartbeat), but not when closed or replaced by hand', async () => {
+    let silent = false;
+    const { connection, links } = setup(
+      { heartbeat: { interval: 1_000, timeout: 100 } },
+      {},
+      { silentPing: () => silent },
+    );
+    connection.open();
+    await tick();
+    connection.reconnect();
+    await tick();
+    expect(links[0]).toMatchObject({ closed: true, closedWith: undefined });
+    silent = true;
+    await tick(1_100);
+    expect(links[1]).toMatchObject({ closed: true, closedWith: { kind: 'timeout' } });
+    silent = false;
+    await tick(1_000);
+    expect(connection.state).toBe('connected');
+    connection.close();
+    expect(links[2]).toMatchObject({ closed: true, closedWith: undefined });
   });
 
   it('a link whose ping never answers from the start is dropped after `timeout`', async () => {

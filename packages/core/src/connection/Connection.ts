@@ -604,7 +604,7 @@ export class Connection<
 
   /** The current link died (closed, timed out, heartbeat): decide whether and when to retry. */
   #linkLost(error: WirekitError): void {
-    this.#dropLink();
+    this.#dropLink(error);
     this.#attemptFailed(error);
   }
 
@@ -636,7 +636,7 @@ export class Connection<
     this.#changed(true);
   }
 
-  #dropLink(): void {
+  #dropLink(error?: WirekitError): void {
     this.#attemptSeq += 1;
     this.#cancelConnectTimeout?.();
     this.#cancelRetry?.();
@@ -646,7 +646,7 @@ export class Connection<
     this.#written.clear();
     const link = this.#link;
     this.#link = null;
-    link?.close();
+    link?.close(error);
   }
 
   #onNetwork(online: boolean): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { WirekitError } from '../errors.js';
+import { WirekitError } from '../errors.js';
 import { lazyTransport } from './lazy.js';
 import type { LinkHandlers, LinkParams, Transport, TransportLink } from './types.js';
 
@@ -15,8 +15,14 @@ function params(h = handlers()): LinkParams {
 }
 
 function fakeTransport() {
-  const links: Array<TransportLink & { sent: unknown[]; closed: boolean; forgotten: unknown[] }> =
-    [];
+  const links: Array<
+    TransportLink & {
+      sent: unknown[];
+      closed: boolean;
+      forgotten: unknown[];
+      closedWith: WirekitError | undefined;
+    }
+  > = [];
   const transport: Transport = {
     ...meta,
     connect() {
@@ -24,6 +30,7 @@ function fakeTransport() {
         sent: [] as unknown[],
         closed: false,
         forgotten: [] as unknown[],
+        closedWith: undefined as WirekitError | undefined,
         forget(onAck: (reply: unknown) => void) {
           link.forgotten.push(onAck);
         },
@@ -35,8 +42,9 @@ function fakeTransport() {
         ping(onPong: () => void) {
           onPong();
         },
-        close() {
+        close(error?: WirekitError) {
           link.closed = true;
+          link.closedWith = error;
         },
       };
       links.push(link);
@@ -66,6 +74,9 @@ describe('lazyTransport', () => {
     await vi.waitFor(() => expect(links).toHaveLength(2));
     expect(load).toHaveBeenCalledOnce();
     expect(links[0]!.sent).toEqual([['e', 2]]);
+    const why = new WirekitError('timeout', 'no pong');
+    a.close(why);
+    expect(links[0]).toMatchObject({ closed: true, closedWith: why });
   });
 
   it('never opens a link that was closed while loading', async () => {

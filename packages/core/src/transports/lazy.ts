@@ -46,9 +46,9 @@ export function lazyTransport(
         sendVolatile: (event, data) => real?.sendVolatile(event, data),
         forget: (onAck) => real?.forget?.(onAck),
         ping: (onPong) => real?.ping(onPong),
-        close() {
+        close(error) {
           closed = true;
-          real?.close();
+          real?.close(error);
         },
       };
     },

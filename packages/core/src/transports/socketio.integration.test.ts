@@ -157,6 +157,38 @@ describe('socketio transport against a real Socket.IO server', () => {
     expect(slashed.connection.state).toBe('connected');
   });
 
+  it('a link whose shared engine went silent retries on a new Manager at once, not after Engine.IO notices', async () => {
+    const s = await server(); // Engine.IO defaults: the client notices a dead engine after 45 s
+    const sockets = watchSockets();
+    const transport = socketio();
+    // Two pools on one transport share its Manager; the second one has no heartbeat of its own.
+    const watched = pool(s.url, {
+      transport,
+      heartbeat: { interval: 100, timeout: 100 },
+      backoff: { initialDelay: 10, jitter: 0 },
+      connectTimeout: 500,
+    });
+    const quiet = pool(s.url, { transport, heartbeat: false });
+    const a = watched.acquire('/a').connection;
+    const b = quiet.acquire('/b').connection;
+    await until(() => a.state === 'connected' && b.state === 'connected', 'both connected');
+    expect(s.engineConnections).toBe(1);
+    const engine = sockets[0]!.io.engine as unknown as {
+      transport: { ws: { _socket: { pause(): void; destroy(): void } } };
+    };
+    const tcp = engine.transport.ws._socket;
+    try {
+      // Half-open: the client reads nothing more from this TCP connection.
+      tcp.pause();
+      await until(() => a.state === 'reconnecting', "a's heartbeat declares the link dead");
+      await until(() => a.state === 'connected', 'a reconnected', 3_000);
+      expect(s.engineConnections).toBe(2);
+      expect(await a.send('echo', 'alive', { ack: true })).toBe('alive');
+    } finally {
+      tcp.destroy(); // else the server's shutdown waits for a close handshake nobody reads
+    }
+  });
+
   it('uses socket.io by default, loading it on the first connect', async () => {
     const s = await server();
     const p = createPool({ url: s.url, connectOnServer: true, idleTimeout: 50 });

@@ -191,9 +191,13 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
           // previous one, e.g. the first pings of namespaces that connect in the same tick.
           if (!done && socket.connected) socket.emit(PING_EVENT, () => onPong());
         },
-        close() {
+        close(error) {
           if (done) return;
           done = true;
+          // Given up on (e.g. no pong): the engine under it may be dead, though Engine.IO only
+          // notices after its ping timeout (45 s by default). The next link gets a new Manager;
+          // this one closes with its last link.
+          if (error && managers.get(id) === shared) managers.delete(id);
           cleanup();
         },
       };

@@ -47,8 +47,12 @@ export interface TransportLink {
   forget?(onAck: (reply: unknown) => void): void;
   /** An application-level ping; `onPong` runs when the peer answers. */
   ping(onPong: () => void): void;
-  /** Closes the link; `onClose` is not called after this. */
-  close(): void;
+  /**
+   * Closes the link; `onClose` is not called after this. `error` says why when the connection
+   * gave up on a link that looked alive (heartbeat or handshake timeout), so a transport can
+   * stop sharing what the link ran on.
+   */
+  close(error?: WirekitError): void;
 }
 
 /** A way to reach a server. One transport instance may serve many connections. */
