@@ -967,6 +967,37 @@ describe('Connection send and outbox', () => {
     expect(kindOf(reply.error)).toBe('timeout');
   });
 
+  it('a timeout or TTL that is not a number (NaN) means no deadline: no timer spin, other deadlines kept', async () => {
+    const setTimeoutSpy = vi.fn(systemClock.setTimeout);
+    const clock: Clock = { ...systemClock, setTimeout: setTimeoutSpy };
+    const { connection, server } = setup({ clock });
+    const got: unknown[] = [];
+    const acks: Array<(reply: unknown) => void> = [];
+    server.onConnection((peer) =>
+      peer.onAny((_e, data, _m, ack) => (got.push(data), ack && acks.push(ack))),
+    );
+    connection.send('queued', 'ttl NaN', { ttl: Number.NaN }); // offline: held
+    await tick(10_000);
+    expect(setTimeoutSpy.mock.calls.length).toBeLessThan(5);
+    connection.open();
+    await tick();
+    expect(got).toEqual(['ttl NaN']);
+    const bad = track(connection.send('x', 'timeout NaN', { ack: true, timeout: Number.NaN }));
+    const good = track(connection.send('x', 'timeout 1000', { ack: true, timeout: 1_000 }));
+    const before = setTimeoutSpy.mock.calls.length;
+    await tick(999);
+    expect(good.status).toBe('pending');
+    await tick(1);
+    expect(kindOf(good.error)).toBe('timeout');
+    await tick(60_000);
+    expect(setTimeoutSpy.mock.calls.length - before).toBeLessThan(5);
+    expect(bad.status).toBe('pending');
+    expect(connection.getSnapshot().timers).toBe(0);
+    acks[0]?.('late but fine');
+    await tick();
+    expect(bad).toMatchObject({ status: 'resolved', value: 'late but fine' });
+  });
+
   it('a queued message with a TTL expires while offline and is reported, never sent', async () => {
     const { connection, server, diagnostics } = setup();
     const got: unknown[] = [];

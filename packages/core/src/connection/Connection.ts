@@ -575,7 +575,8 @@ export class Connection<
   }
 
   #scheduleExpiry(at: number): void {
-    if (at === Infinity || at >= this.#expiryAt) return;
+    // `!(<)`: Infinity and NaN (a timeout that is not a number) are no deadline, not a 0 ms loop.
+    if (!(at < this.#expiryAt)) return;
     this.#cancelExpiry?.();
     this.#expiryAt = at;
     this.#cancelExpiry = this.#timers.set(() => {

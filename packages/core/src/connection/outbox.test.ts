@@ -163,6 +163,16 @@ describe('Outbox', () => {
       box.expire(500);
       expect(box.nextExpiry()).toBe(Infinity);
     });
+
+    it('a NaN deadline never expires and does not hide the others', () => {
+      const box = new Outbox();
+      box.push(entry('nan', 10, { expiresAt: Number.NaN }));
+      expect(box.nextExpiry()).toBe(Infinity);
+      box.push(entry('soon', 10, { expiresAt: 200 }));
+      expect(box.nextExpiry()).toBe(200);
+      expect(box.expire(Number.MAX_SAFE_INTEGER).map((e) => e.cid)).toEqual(['soon']);
+      expect(box.has('nan')).toBe(true);
+    });
   });
 
   describe('remove and clear', () => {

@@ -23,7 +23,7 @@ export interface OutboxEntry {
   readonly data: unknown;
   readonly bytes: number;
   readonly enqueuedAt: number;
-  /** Epoch ms after which the message is given up; `Infinity` for never. */
+  /** Epoch ms after which the message is given up; `Infinity` (or `NaN`) for never. */
   readonly expiresAt: number;
   /** Acked messages stay until the server acks, and are resent after a reconnect. */
   readonly ack: boolean;
@@ -108,7 +108,8 @@ export class Outbox {
   /** Earliest deadline among held entries, or `Infinity`. */
   nextExpiry(): number {
     let next = Infinity;
-    for (const entry of this.#entries.values()) next = Math.min(next, entry.expiresAt);
+    // Not Math.min: one NaN deadline (never) would hide every other.
+    for (const { expiresAt } of this.#entries.values()) if (expiresAt < next) next = expiresAt;
     return next;
   }
 
