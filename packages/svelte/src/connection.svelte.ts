@@ -124,12 +124,14 @@ export class ReactiveConnection<TIn extends EventMap = EventMap, TOut extends Ev
    * Before mount, during SSR or after dispose there is no connection: it throws (or, with
    * `{ ack: true }`, rejects) a `WirekitError` of kind `closed`.
    */
-  send<K extends keyof TOut & string>(event: K, data: TOut[K], options?: SendOptions): string;
+  // The acked overload first: an options object that is not a literal (no excess-property
+  // check) but carries `cid` would otherwise match `SendOptions` and be typed `string`.
   send<K extends keyof TOut & string, R = unknown>(
     event: K,
     data: TOut[K],
     options: AckSendOptions,
   ): Promise<R>;
+  send<K extends keyof TOut & string>(event: K, data: TOut[K], options?: SendOptions): string;
   send(
     event: string,
     data: unknown,

@@ -27,6 +27,9 @@ test('useConnection carries the event maps into on() and send()', () => {
   expectTypeOf(
     conn.send<'score:add', { ok: true }>('score:add', { team: 'a' }, { ack: true }),
   ).toEqualTypeOf<Promise<{ ok: true }>>();
+  // An options object built elsewhere (not a literal) still picks the acked overload.
+  const acked = { ack: true as const, cid: 'c1' };
+  expectTypeOf(conn.send('score:add', { team: 'a' }, acked)).toEqualTypeOf<Promise<unknown>>();
   // @ts-expect-error: unknown inbound event
   conn.on('nope', () => {});
   // @ts-expect-error: wrong payload
