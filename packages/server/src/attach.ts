@@ -173,7 +173,10 @@ export interface WirekitServer<U extends WirekitUser = WirekitUser> {
   notify(target: NotifyTarget, notification: NotificationInput): Promise<Notification>;
   /** A snapshot for a health route. */
   health(): WirekitHealth;
-  /** Disconnects wirekit's sockets, refuses new ones and closes a store it created. */
+  /**
+   * Disconnects wirekit's sockets, refuses new ones (a handshake already past wirekit's middleware
+   * is disconnected as it connects) and closes a store it created.
+   */
   close(): Promise<void>;
 }
 
@@ -339,6 +342,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       if (handshakes.get(id) !== release) return;
       handshakes.delete(id);
       conn.off('close', release);
+      retire();
     };
     handshakes.set(id, release);
     // A client gone mid-handshake frees its slot now, not when a slow middleware finishes.
@@ -348,6 +352,15 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
       watched.add(adapter);
       adapter.on('leave-room', onLeaveRoom);
     }
+  };
+
+  // After close(), the last handshake still in flight unhooks wirekit: until then a handshake
+  // that passed our middleware can still connect, and must be sent away, not left handlerless.
+  const retire = () => {
+    if (!closed || handshakes.size > 0) return;
+    nsp.off('connection', onConnection);
+    for (const adapter of watched) adapter.off('leave-room', onLeaveRoom);
+    watched.clear();
   };
 
   const count = (table: Partial<Record<ErrorCode, number>>, code: ErrorCode) => {
@@ -422,7 +435,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     releaseHandshake(socket.id);
     void socket.leave(HANDSHAKE_ROOM);
     const session = authenticated.get(socket);
-    if (!session) {
+    if (!session || closed) {
       socket.disconnect(true);
       return;
     }
@@ -596,10 +609,7 @@ export function attachWirekit<U extends WirekitUser = WirekitUser>(
     async close() {
       if (closed) return;
       closed = true;
-      nsp.off('connection', onConnection);
-      for (const release of [...handshakes.values()]) release();
-      for (const adapter of watched) adapter.off('leave-room', onLeaveRoom);
-      watched.clear();
+      retire();
       for (const socket of nsp.sockets.values()) {
         if (sessions.has(socket.id)) socket.disconnect(true);
       }

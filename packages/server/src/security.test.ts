@@ -221,6 +221,31 @@ describe('handshake security', () => {
   });
 });
 
+describe('close()', () => {
+  it('sends away a handshake that a later middleware lets through after close()', async () => {
+    server = await startServer();
+    const held: Array<() => void> = [];
+    server.io.use((_socket, next) => {
+      held.push(() => next());
+    });
+    const manager = new Manager(server.url, { transports: ['websocket'], reconnection: false });
+    const client = manager.socket('/', { auth: { token: 'token-alice' } });
+    server.clients.push(client);
+    const connected = new Promise((resolve) => client.once('connect', () => resolve(true)));
+    const gone = new Promise((resolve) => client.once('disconnect', resolve));
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    await server.wirekit.close();
+    // wirekit stays hooked while a handshake it let through is still in flight...
+    expect(server.io.of('/').listenerCount('connection')).toBe(1);
+    held.splice(0).forEach((go) => go());
+    await connected;
+    // ...and sends it away instead of leaving a session with no handlers (no hello, no acks).
+    expect(await gone).toBe('io server disconnect');
+    expect(server.io.of('/').listenerCount('connection')).toBe(0);
+    expect(server.io.of('/').adapter.listenerCount('leave-room')).toBe(0);
+  });
+});
+
 describe('authorization', () => {
   it('denies a room authorizeRoom refuses, and its history', async () => {
     server = await startServer({
