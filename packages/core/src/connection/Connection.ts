@@ -356,6 +356,8 @@ export class Connection<
           );
         }
         auth = typeof payload === 'string' ? { token: payload } : payload;
+        // Checked here: a transport would throw encoding it inside a socket callback (uncaught).
+        JSON.stringify(auth);
       } catch (cause) {
         if (seq !== this.#attemptSeq) return;
         return this.#linkLost(new WirekitError('network', 'The auth callback failed', { cause }));

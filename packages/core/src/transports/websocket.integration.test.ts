@@ -93,6 +93,18 @@ describe('websocket transport against a real ws server (Node)', () => {
     expect(connection.getSnapshot().timers).toBe(0);
   });
 
+  it('fails the attempt, not the process, when the auth payload cannot be sent as JSON', async () => {
+    const { connection } = pool({
+      auth: () => ({ token: 1n }),
+      backoff: { initialDelay: 600_000, jitter: 0 },
+    }).acquire('/ws');
+    await until(() => connection.state === 'reconnecting', 'reconnecting');
+    const { error } = connection.getSnapshot();
+    expect(error).toMatchObject({ kind: 'network', message: 'The auth callback failed' });
+    expect(error?.cause).toBeInstanceOf(TypeError);
+    expect(ws.connections).toBe(0);
+  });
+
   it('counts malformed frames and schema failures without calling handlers', async () => {
     const { connection } = pool({ schemas: { number: numberSchema } }).acquire('/ws');
     const numbers: unknown[] = [];
