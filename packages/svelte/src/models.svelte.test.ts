@@ -139,16 +139,19 @@ describe('useChatRoom', () => {
     expect(() => chat.send('again')).toThrow(/not started/);
   });
 
-  it('on a destroyed pool it mounts, shows a closed connection and refuses to send', () => {
+  it('on a destroyed pool it mounts with its initial state and refuses to send', async () => {
     pool = testPool();
     pool.destroy();
     const view = render(ChatHarness, { props: { pool, room: 'svelte-gone' } });
     expect(view.getByTestId('status').textContent).toBe('idle');
-    expect(view.getByTestId('connection').textContent).toBe('closed');
     view.unmount();
-    const { value: feed, cleanup } = withRoot(() => useNotificationFeed({ pool }));
-    expect(feed.connection).toBe('closed');
+    const { value: chat, cleanup } = withRoot(() => useChatRoom('svelte-gone', { pool }));
+    expect(() => chat.send('hi')).toThrow(/not started/);
     cleanup();
+    const root = withRoot(() => useNotificationFeed({ pool }));
+    expect(root.value.status).toBe('idle');
+    await expect(root.value.markAllRead()).rejects.toMatchObject({ kind: 'closed' });
+    root.cleanup();
   });
 
   it('an invalid room name is an error state, not a crash', () => {

@@ -7,7 +7,7 @@ const nowhere: Transport = {
   canPing: false,
   local: false,
   connect() {
-    throw new Error('A detached wirekit connection never connects');
+    throw new Error('detached: never connects'); // unreachable: the connection is inert
   },
 };
 

@@ -11,11 +11,11 @@ const noop = () => {};
  * On the server it does nothing: SSR never runs effects, and nothing may open there.
  */
 export function bindLifecycle(effect: () => void | (() => void)): () => void {
-  if (!BROWSER) return noop;
-  if (ownedEffect(effect)) return noop;
-  return $effect.root(() => {
-    $effect(effect);
-  });
+  return !BROWSER || ownedEffect(effect)
+    ? noop
+    : $effect.root(() => {
+        $effect(effect);
+      });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { untrack } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import { WirekitError, type Connection, type ConnectionPool, type Lease } from '@wirekit/core';
-import { closedConnection, detachedConnection } from './detached.js';
+import { detachedConnection } from './detached.js';
 import { bindLifecycle } from './lifecycle.svelte.js';
 
 /** What the core models have in common. */
@@ -12,44 +12,25 @@ export interface Model<TSnapshot> {
   dispose(): void;
 }
 
-interface Source<TSnapshot, TModel> {
-  readonly model: TModel;
-  /** The snapshot to show: tracked in effects and templates, live elsewhere. */
-  readonly read: () => TSnapshot;
-}
-
-function source<TSnapshot, TModel extends Model<TSnapshot>>(
-  model: TModel,
-): Source<TSnapshot, TModel> {
-  // The models batch inbound changes (one notification per frame) but getSnapshot() is live
-  // at once. Effects and templates read the last notified snapshot instead, so one that re-runs
-  // for another reason cannot show a newer picture than its neighbours still showing the old.
+/**
+ * Reads a model's snapshot. The models batch inbound changes (one notification per frame) but
+ * getSnapshot() is live at once: effects and templates read the last notified snapshot
+ * instead, so one that re-runs for another reason cannot show a newer picture than the rest of
+ * the page; untracked reads (event handlers) get the live one.
+ */
+function reader<TSnapshot>(model: Model<TSnapshot>): () => TSnapshot {
   let notified: TSnapshot | undefined;
   const track = createSubscriber((update) => {
     notified = model.getSnapshot();
-    const off = model.subscribe((snapshot) => {
+    return model.subscribe((snapshot) => {
       notified = snapshot;
       update();
     });
-    return () => {
-      off();
-      notified = undefined;
-    };
   });
-  return {
-    model,
-    read: () => {
-      track();
-      return $effect.tracking() && notified !== undefined ? notified : model.getSnapshot();
-    },
+  return () => {
+    track();
+    return ($effect.tracking() && notified) || model.getSnapshot();
   };
-}
-
-/** A source that never changes again (a disposed model keeps its last picture). */
-function frozen<TSnapshot, TModel extends Model<TSnapshot>>(
-  model: TModel,
-): Source<TSnapshot, TModel> {
-  return { model, read: () => model.getSnapshot() };
 }
 
 /**
@@ -60,7 +41,7 @@ function frozen<TSnapshot, TModel extends Model<TSnapshot>>(
  */
 export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
   readonly #stop: () => void;
-  #source: Source<TSnapshot, TModel>;
+  #read: () => TSnapshot;
   #live: TModel | undefined;
   #lease: Lease | undefined;
   #disposed = false;
@@ -71,27 +52,14 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     input: () => TInput,
     create: (connection: Connection, input: TInput) => TModel,
   ) {
-    this.#source = $state.raw(
-      source<TSnapshot, TModel>(create(detachedConnection(key), untrack(input))),
-    );
+    this.#read = $state.raw(reader(create(detachedConnection(key), untrack(input))));
     this.#stop = bindLifecycle(() => {
       if (this.#disposed) return;
-      const lease = untrack(() => {
-        try {
-          return pool.acquire(key);
-        } catch {
-          // The pool was destroyed: show the model over a closed connection, never started,
-          // rather than fail the component.
-          return undefined;
-        }
-      });
-      if (!lease) {
-        $effect(() => {
-          const value = input();
-          untrack(() => {
-            this.#source = source<TSnapshot, TModel>(create(closedConnection(key), value));
-          });
-        });
+      let lease: Lease;
+      try {
+        lease = untrack(() => pool.acquire(key));
+      } catch {
+        // The pool was destroyed: keep the never-started model rather than fail the component.
         return;
       }
       this.#lease = lease;
@@ -103,16 +71,13 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
         if (this.#disposed) return;
         return untrack(() => this.#mount(create(lease.connection, value)));
       });
-      return () => {
-        this.#lease = undefined;
-        lease.release();
-      };
+      return lease.release;
     });
   }
 
   /** The current snapshot, tracked. */
   get snapshot(): TSnapshot {
-    return this.#source.read();
+    return this.#read();
   }
 
   /** The started model, or `undefined` before mount, during SSR and after dispose. */
@@ -125,7 +90,7 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     if (this.#live) return this.#live;
     throw new WirekitError(
       'closed',
-      `${action}: not started (not mounted yet, server render, or disposed)`,
+      `${action}: not started (not mounted, server render or disposed)`,
     );
   }
 
@@ -133,15 +98,13 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#unmount();
-    const lease = this.#lease;
-    this.#lease = undefined;
-    lease?.release();
+    this.#lease?.release(); // releasing twice (again on unmount) is harmless
     this.#stop();
   }
 
   #mount(model: TModel): () => void {
     this.#live = model;
-    this.#source = source<TSnapshot, TModel>(model);
+    this.#read = reader(model);
     model.start();
     return () => this.#unmount();
   }
@@ -152,6 +115,6 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     this.#live = undefined;
     model.dispose();
     // Keep showing its last picture; a disposed model never changes again.
-    this.#source = frozen<TSnapshot, TModel>(model);
+    this.#read = model.getSnapshot;
   }
 }
