@@ -71,7 +71,7 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
         if (this.#disposed) return;
         return untrack(() => this.#mount(create(lease.connection, value)));
       });
-      return lease.release;
+      return lease.release; // an arrow property: safe to hand over unbound
     });
   }
 
@@ -115,6 +115,6 @@ export class ModelBinding<TInput, TSnapshot, TModel extends Model<TSnapshot>> {
     this.#live = undefined;
     model.dispose();
     // Keep showing its last picture; a disposed model never changes again.
-    this.#read = model.getSnapshot;
+    this.#read = model.getSnapshot; // an arrow property on the core models
   }
 }
