@@ -494,6 +494,56 @@ describe('ChatRoom', () => {
     expect(listener).not.toHaveBeenCalled();
     expect(() => room.send('late')).toThrow(/disposed/);
   });
+
+  it('disposed while its join is in flight: leaves once the ack is back, model untouched', async () => {
+    const { fake, room, connection } = setup();
+    fake.messages.push(message(1));
+    let answer!: () => void;
+    const acked = new Promise<void>((resolve) => (answer = resolve));
+    fake.replies.set('chat:join', async (d) => {
+      await acked;
+      return { ok: true, room: d.room, messages: [message(1)], nextCursor: null, members: [ME] };
+    });
+    connection.open();
+    room.start();
+    await flush();
+    expect(fake.sent('chat:join')).toHaveLength(1);
+    const before = room.getSnapshot();
+    const listener = vi.fn();
+    room.subscribe(listener);
+    room.dispose();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(0); // it would reach the server before the join
+    answer();
+    await flush();
+    expect(fake.received.map((r) => r.event).filter((e) => e.startsWith('chat:'))).toEqual([
+      'chat:join',
+      'chat:leave',
+    ]);
+    expect(room.getSnapshot()).toBe(before);
+    expect(before.status).toBe('joining');
+    expect(listener).not.toHaveBeenCalled();
+    room.dispose();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(1);
+  });
+
+  it('disposed while its join is in flight: a refused join needs no leave', async () => {
+    const { fake, room, connection } = setup();
+    let answer!: () => void;
+    const acked = new Promise<void>((resolve) => (answer = resolve));
+    fake.replies.set('chat:join', async () => {
+      await acked;
+      return { ok: false, error: { code: 'forbidden', message: 'no' } };
+    });
+    connection.open();
+    room.start();
+    await flush();
+    room.dispose();
+    answer();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(0);
+  });
 });
 
 describe('ChatRoom batching', () => {

@@ -151,6 +151,16 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   #disposed = false;
   /** Joined on the current link; false from a disconnect until the next join ack. */
   #joined = false;
+  /**
+   * The server has us in the room on the current link: a join ack came back (a rejoin may
+   * still be catching up, so `#joined` can be false). What `dispose()` must undo.
+   */
+  #inRoom = false;
+  /**
+   * Joins sent and not settled. One may still reach the server (written, or queued and
+   * replayed after a reconnect), so `dispose()` leaves once they settle.
+   */
+  #joinsInFlight = 0;
   #joinEpoch = 0;
   /** Successful joins so far: tells a stale "join first" refusal from a real one. */
   #joinCount = 0;
@@ -219,17 +229,16 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#onConnection(this.#connection.getSnapshot().state, true);
   }
 
-  /** Leaves the room and releases every listener and timer. Pending sends still go out. */
+  /**
+   * Leaves the room and releases every listener and timer. Pending sends still go out. A join
+   * still in flight (or a rejoin still catching up) is undone too: the leave follows its ack.
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#joined && this.#connection.state === 'connected') {
-      try {
-        this.#connection.send(ClientEvents.chatLeave, { room: this.room });
-      } catch {
-        // Closed meanwhile: the server dropped the membership with the session.
-      }
-    }
+    // A join still in flight would be processed after a leave sent now (or be replayed after a
+    // reconnect): then the leave goes out when it settles, in #join.
+    if (this.#joinsInFlight === 0) this.#leave();
     this.#joined = false;
     this.#joinEpoch += 1;
     this.#subs.drain();
@@ -410,6 +419,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       // An in-flight join of the lost session is answered (if ever) by a stale epoch.
       if (was === 'connected' || this.#joined) this.#joinEpoch += 1;
       this.#joined = false;
+      this.#inRoom = false; // the server dropped the session's rooms with it
       if (state !== 'idle' && this.#status !== 'error') this.#status = 'joining';
       // Indicators of a lost session would never get their `typing: false`.
       this.#clearTyping();
@@ -422,13 +432,21 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#joined = false;
     this.#status = 'joining';
     this.changed(false);
+    this.#joinsInFlight += 1;
     const res = await request(
       this.#connection,
       ClientEvents.chatJoin,
       { room: this.room, limit: this.#pageSize },
       schemas.results['chat:join'],
     );
-    if (this.#disposed || epoch !== this.#joinEpoch) return;
+    this.#joinsInFlight -= 1;
+    // An ack comes over a live link: the server has us in the room now, whatever the epoch.
+    if (res.ok && this.#connection.state === 'connected') this.#inRoom = true;
+    if (this.#disposed) {
+      if (this.#joinsInFlight === 0) this.#leave();
+      return;
+    }
+    if (epoch !== this.#joinEpoch) return;
     if (!res.ok) {
       this.#status = 'error';
       this.#error = res.error;
@@ -464,6 +482,18 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#trim();
     this.changed(false);
     this.#settleWaiters(true);
+  }
+
+  /** Takes us out of the room on the server, once, if it has us in it on the current link. */
+  #leave(): void {
+    if (!this.#inRoom) return;
+    this.#inRoom = false;
+    if (this.#connection.state !== 'connected') return; // the session and its rooms are gone
+    try {
+      this.#connection.send(ClientEvents.chatLeave, { room: this.room });
+    } catch {
+      // Closed meanwhile: the server dropped the membership with the session.
+    }
   }
 
   /** Fetches history pages before `cursor` until `newest` (the last seq seen) is reached. */
