@@ -218,12 +218,14 @@ export class Connection<
    * (bounded; see the outbox options). With `{ ack: true }`, returns a promise of the server's
    * reply; the message is resent after reconnects (same client id) until acked or timed out.
    */
-  send<K extends keyof TOut & string>(event: K, data: TOut[K], options?: SendOptions): string;
+  // The acked overload first: an options object that is not a literal (no excess-property
+  // check) but carries `cid` would otherwise match `SendOptions` and be typed `string`.
   send<K extends keyof TOut & string, R = unknown>(
     event: K,
     data: TOut[K],
     options: AckSendOptions,
   ): Promise<R>;
+  send<K extends keyof TOut & string>(event: K, data: TOut[K], options?: SendOptions): string;
   send(
     event: string,
     data: unknown,
