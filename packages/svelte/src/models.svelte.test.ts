@@ -210,6 +210,38 @@ describe('usePoolMonitor', () => {
     cleanup();
   });
 
+  it('takes a memoryInterval that is not a positive number as the default, not a busy loop', () => {
+    pool = testPool();
+    let used = 1_000;
+    Object.defineProperty(performance, 'memory', {
+      configurable: true,
+      get: () => ({ usedJSHeapSize: used, totalJSHeapSize: 4_000, jsHeapSizeLimit: 8_000 }),
+    });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      for (const memoryInterval of [0, -5, Number.NaN]) {
+        const seen: (number | undefined)[] = [];
+        const { cleanup } = withRoot(() => {
+          const m = usePoolMonitor(pool, { memoryInterval });
+          $effect(() => {
+            seen.push(m.memory?.used);
+          });
+        });
+        used += 1;
+        vi.advanceTimersByTime(1_999);
+        flushSync();
+        expect(seen).toHaveLength(1);
+        vi.advanceTimersByTime(1);
+        flushSync();
+        expect(seen.at(-1)).toBe(used);
+        cleanup();
+      }
+    } finally {
+      vi.useRealTimers();
+      Reflect.deleteProperty(performance, 'memory');
+    }
+  });
+
   it('refreshes performance.memory on an interval that exists only while read', async () => {
     pool = testPool();
     let used = 1_000;

@@ -15,7 +15,10 @@ export interface MemoryInfo {
 
 /** Options of {@link usePoolMonitor}. */
 export interface UsePoolMonitorOptions {
-  /** Ms between `memory` refreshes while something reads it. @default 2000 */
+  /**
+   * Ms between `memory` refreshes while something reads it; a value that is not a positive
+   * number (0, NaN) means the default rather than a busy loop. @default 2000
+   */
   memoryInterval?: number;
 }
 
@@ -47,7 +50,7 @@ export class ReactivePoolMonitor {
   constructor(pool?: ConnectionPool, options: UsePoolMonitorOptions = {}) {
     this.#pool = resolvePool(pool);
     this.#trackPool = createSubscriber((update) => this.#pool.subscribe(() => update()));
-    const every = options.memoryInterval ?? 2_000;
+    const every = options.memoryInterval! > 0 ? options.memoryInterval! : 2_000;
     // The interval exists only while `memory` is read in an effect (createSubscriber start/stop).
     this.#trackMemory = createSubscriber((update) => {
       if (!readMemory()) return;
