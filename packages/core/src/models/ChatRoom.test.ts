@@ -594,3 +594,58 @@ describe('ChatRoom batching', () => {
     expect(listener).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('ChatRoom catch-up after a reconnect', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  const range = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it('fills the gap when a live message lands before the rejoin ack', async () => {
+    const { fake, room } = await started({ pageSize: 10 });
+    for (let seq = 1; seq <= 10; seq++) fake.messages.push(message(seq));
+    for (let seq = 1; seq <= 10; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    expect(seqs(room)).toEqual(range(1, 10));
+    for (const peer of fake.server.peers) peer.close('restart');
+    await flush();
+    // Missed while away.
+    for (let seq = 11; seq <= 40; seq++) fake.messages.push(message(seq));
+    // The server has us in the room's channel before it reads the page: a message sent then is
+    // pushed to us ahead of the join ack, and is in the page too.
+    fake.replies.set('chat:join', (d) => {
+      fake.messages.push(message(41));
+      fake.emit('chat:message', message(41));
+      fake.replies.delete('chat:join');
+      return {
+        ok: true,
+        room: d.room,
+        messages: fake.messages.slice(-10),
+        nextCursor: '32',
+        members: [ME],
+      };
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(room.getSnapshot().status).toBe('joined');
+    expect(seqs(room)).toEqual(range(1, 41));
+  });
+
+  it('never leaves a hole between held messages and the newest when many were missed', async () => {
+    const { fake, room } = await started({ pageSize: 10, maxMessages: 200 });
+    for (let seq = 1; seq <= 200; seq++) fake.messages.push(message(seq));
+    for (let seq = 1; seq <= 200; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    expect(seqs(room)).toEqual(range(1, 200));
+    for (const peer of fake.server.peers) peer.close('restart');
+    await flush();
+    for (let seq = 201; seq <= 1200; seq++) fake.messages.push(message(seq));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(room.getSnapshot().status).toBe('joined');
+    const held = seqs(room);
+    // Contiguous: whatever was trimmed, what is shown has no hole (loadOlder pages back).
+    expect(held).toEqual(range(held[0]!, 1200));
+    expect(held.length).toBeLessThanOrEqual(200 + 100);
+  });
+});

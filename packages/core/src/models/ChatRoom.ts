@@ -433,6 +433,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#status = 'joining';
     this.changed(false);
     this.#joinsInFlight += 1;
+    // Before the request: messages pushed while the join is in flight are newer than the gap.
+    const newest = this.#lastSent()?.seq ?? 0;
     const res = await request(
       this.#connection,
       ClientEvents.chatJoin,
@@ -455,7 +457,6 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       return;
     }
     const { messages, nextCursor, members, memberCount, rev } = res.value;
-    const newest = this.#lastSent()?.seq ?? 0;
     const rejoin = this.#everJoined && this.#sentCount() > 0;
     for (const message of messages) this.#upsert(message);
     if (!rejoin) {
@@ -513,10 +514,10 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       }
       for (const message of res.value.messages) this.#upsert(message);
       const first = res.value.messages[0]?.seq ?? 0;
-      // Done once the page reaches what we had, or everything older would be trimmed anyway.
-      if (first <= newest + 1 || this.#sentCount() >= this.#cap + DEFAULT_LIMITS.maxPageSize) {
-        break;
-      }
+      // Done once the page reaches what we had, or once the messages caught up fill the list:
+      // everything older (what we had included) is trimmed then, so no hole is left.
+      const sent = this.#sentCount();
+      if (first <= newest + 1 || sent - this.#positionOf(newest + 1, sent) >= this.#cap) break;
       before = res.value.nextCursor;
     }
     return true;
