@@ -20,7 +20,9 @@ export default [
     // sends on a closing link stay queued, socketio() keeps namespaces on separate sockets and
     // drops a Manager whose link died): ~13 B over, after a ~67 B saving in the pool. Most of it
     // is socketio.ts, which this bundle inlines though a websocket() app never loads it.
-    limit: '7.52 kB',
+    // 7.52 kB until volatile sends a link drops (backpressure, a busy socket.io transport)
+    // stopped counting as sent (+24 B).
+    limit: '7.55 kB',
     gzip: true,
     ignore: ['socket.io-client'],
   },

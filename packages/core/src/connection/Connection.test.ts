@@ -78,7 +78,7 @@ function setup(
         },
         sendVolatile: (...args) => {
           if (quirks.refuse?.(args[0])) throw new Error(`"${args[0]}" is reserved`);
-          link.sendVolatile(...args);
+          return link.sendVolatile(...args);
         },
         ping: (onPong) => {
           if (!quirks.silentPing?.()) link.ping(onPong);
@@ -545,7 +545,7 @@ function hangingTransport() {
       links.push(record);
       return {
         send: () => -1,
-        sendVolatile: () => {},
+        sendVolatile: () => true,
         ping: () => {},
         close: () => {
           record.closed = true;
@@ -687,7 +687,7 @@ describe('Connection timeouts and heartbeat', () => {
         handlers.onOpen();
         return {
           send: (_event, data) => (received.push(data), -1),
-          sendVolatile: () => {},
+          sendVolatile: () => true,
           ping: (onPong) => {
             pings += 1;
             onPong();
@@ -1171,7 +1171,7 @@ describe('Connection send and outbox', () => {
             if (event === 'ack-now') onAck?.(data);
             return -1;
           },
-          sendVolatile: () => {},
+          sendVolatile: () => true,
           ping: () => {},
           close: () => {},
         };

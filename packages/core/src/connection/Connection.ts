@@ -253,12 +253,14 @@ export class Connection<
 
     if (!ack && (options as SendOptions | undefined)?.volatile) {
       if (this.#state === 'connected' && this.#link) {
+        let sent: boolean;
         try {
-          this.#link.sendVolatile(event, data);
+          sent = this.#link.sendVolatile(event, data);
         } catch (cause) {
           throw refused(event, cause);
         }
-        this.#countOut(bytes);
+        // Dropped (backpressure, a busy or closing link): not counted as out.
+        if (sent) this.#countOut(bytes);
       }
       return '';
     }

@@ -486,7 +486,7 @@ describe('ConnectionPool on the server (SSR)', () => {
       canPing: false,
       connect: vi.fn(() => ({
         send: () => -1,
-        sendVolatile: () => {},
+        sendVolatile: () => true,
         ping: () => {},
         close: () => {},
       })),

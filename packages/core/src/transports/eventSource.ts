@@ -56,7 +56,12 @@ export function eventSource(options: EventSourceTransportOptions = {}): Transpor
       const Impl =
         options.EventSource ??
         (globalThis.EventSource as unknown as EventSourceConstructor | undefined);
-      const noop: TransportLink = { send: () => -1, sendVolatile() {}, ping() {}, close() {} };
+      const noop: TransportLink = {
+        send: () => -1,
+        sendVolatile: () => false,
+        ping() {},
+        close() {},
+      };
       if (!Impl) {
         queueMicrotask(() =>
           handlers.onClose(new WirekitError('unsupported', 'No EventSource here; pass one')),

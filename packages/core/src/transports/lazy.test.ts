@@ -38,7 +38,7 @@ function fakeTransport() {
           link.sent.push([event, data]);
           return 7;
         },
-        sendVolatile() {},
+        sendVolatile: () => true,
         ping(onPong: () => void) {
           onPong();
         },

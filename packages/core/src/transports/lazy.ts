@@ -43,7 +43,7 @@ export function lazyTransport(
       );
       return {
         send: (event, data, m, onAck) => real?.send(event, data, m, onAck) ?? false,
-        sendVolatile: (event, data) => real?.sendVolatile(event, data),
+        sendVolatile: (event, data) => !!real?.sendVolatile(event, data),
         forget: (onAck) => real?.forget?.(onAck),
         ping: (onPong) => real?.ping(onPong),
         close(error) {

@@ -203,7 +203,7 @@ export class MemoryServer {
         return -1;
       },
       sendVolatile(event, data) {
-        if (!closed && open) deliver(event, data, undefined);
+        return !closed && open && (deliver(event, data, undefined), true);
       },
       forget(onAck) {
         awaiting.delete(onAck);

@@ -179,7 +179,10 @@ export function socketio(options: SocketIoTransportOptions = {}): Transport {
           return -1;
         },
         sendVolatile(event, data) {
-          if (!done && socket.connected) socket.volatile.emit(event, data);
+          // socket.io-client discards a volatile packet while its transport is busy writing.
+          const writable = !done && socket.connected && socket.io.engine.transport.writable;
+          if (writable) socket.volatile.emit(event, data);
+          return writable;
         },
         forget(onAck) {
           // socket.io-client keeps ack callbacks by packet id until the reply or a disconnect.

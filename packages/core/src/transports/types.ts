@@ -38,8 +38,8 @@ export interface TransportLink {
     meta: { cid: string } | undefined,
     onAck?: (reply: unknown) => void,
   ): number | false;
-  /** Writes without buffering; dropped if the link is not writable. */
-  sendVolatile(event: string, data: unknown): void;
+  /** Writes without buffering; dropped if the link is not writable. `false` when dropped. */
+  sendVolatile(event: string, data: unknown): boolean;
   /**
    * Drops the `onAck` of a message the connection gave up on (timed out, evicted), so a slow
    * server's late reply finds nothing and the callback is not held until the link closes.

@@ -131,4 +131,27 @@ describe('websocket transport acks', () => {
     expect(connection.getSnapshot()).toMatchObject({ messagesOut: 1, queued: 0 });
     connection.close();
   });
+
+  it('counts a volatile send only when it is written, not when backpressure or a closing socket drops it', async () => {
+    const connection = new Connection({
+      key: '/ws',
+      url: 'ws://127.0.0.1:1',
+      transport,
+      heartbeat: false,
+    });
+    connection.open();
+    await vi.advanceTimersByTimeAsync(0);
+    const ws = Object.assign(FakeWebSocket.last!, { bufferedAmount: 0 });
+    ws.accept();
+    const written = () => ws.sent.filter((f) => f.t === 'msg').map((f) => f.t === 'msg' && f.d);
+    connection.send('typing', 1, { volatile: true });
+    ws.bufferedAmount = 1 << 20; // a slow network: the socket's buffer is backed up
+    connection.send('typing', 2, { volatile: true });
+    ws.bufferedAmount = 0;
+    ws.readyState = 2; // CLOSING
+    connection.send('typing', 3, { volatile: true });
+    expect(written()).toEqual([1]);
+    expect(connection.getSnapshot()).toMatchObject({ messagesOut: 1, queued: 0 });
+    connection.close();
+  });
 });

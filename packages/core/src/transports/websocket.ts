@@ -97,7 +97,7 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
             new WirekitError('unsupported', 'No WebSocket implementation here; pass one'),
           );
         });
-        return { send: () => -1, sendVolatile() {}, ping() {}, close() {} };
+        return { send: () => -1, sendVolatile: () => false, ping() {}, close() {} };
       }
       try {
         ws = new Impl(target.href, options.protocols);
@@ -106,7 +106,7 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
           cause,
         });
         queueMicrotask(() => handlers.onClose(error));
-        return { send: () => -1, sendVolatile() {}, ping() {}, close() {} };
+        return { send: () => -1, sendVolatile: () => false, ping() {}, close() {} };
       }
 
       ws.onopen = () => {
@@ -161,7 +161,7 @@ export function websocket(options: WebSocketTransportOptions = {}): Transport {
         sendVolatile(event, data) {
           // A WebSocket has no volatile mode; skip when its buffer is backed up instead.
           const buffered = (ws as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
-          if (buffered < 64 * 1024) write({ t: 'msg', e: event, d: data });
+          return buffered < 64 * 1024 && write({ t: 'msg', e: event, d: data }) !== false;
         },
         ping(onPong) {
           const id = ++seq;
