@@ -649,3 +649,30 @@ describe('ChatRoom catch-up after a reconnect', () => {
     expect(held.length).toBeLessThanOrEqual(200 + 100);
   });
 });
+
+describe('ChatRoom after dispose', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('refuses edit and remove instead of resolving as if they were done', async () => {
+    const { fake, room } = await started();
+    room.send('hi');
+    await flush();
+    const id = room.getSnapshot().messages.at(-1)!.id;
+    const before = room.getSnapshot();
+    room.dispose();
+    // What the real server answers once the room was left.
+    const refuse = () => ({ ok: false, error: { code: 'forbidden', message: 'join first' } });
+    fake.replies.set('chat:edit', refuse);
+    fake.replies.set('chat:delete', refuse);
+    const edited = room.edit(id, 'changed');
+    const removed = room.remove(id);
+    await flush();
+    await expect(edited).rejects.toMatchObject({ kind: 'closed' });
+    await expect(removed).rejects.toMatchObject({ kind: 'closed' });
+    expect(fake.sent('chat:edit')).toHaveLength(0);
+    expect(fake.sent('chat:delete')).toHaveLength(0);
+    expect(room.getSnapshot()).toBe(before);
+  });
+});

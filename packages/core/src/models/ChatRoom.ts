@@ -257,7 +257,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
    * @throws WirekitError `invalid` for blank or over-long text, `closed` after `dispose()`
    */
   send(text: string): string {
-    if (this.#disposed) throw new WirekitError('closed', 'The chat room was disposed');
+    this.#checkOpen();
     this.#checkText(text);
     const cid = createClientId();
     const last = this.#lastSent();
@@ -293,9 +293,11 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
 
   /**
    * Edits an own message: shown at once, confirmed by the server or reverted.
-   * @throws (rejects) WirekitError: `invalid` text or unknown id, or the server's refusal
+   * @throws (rejects) WirekitError: `invalid` text or unknown id, `closed` after `dispose()`,
+   * or the server's refusal
    */
   async edit(id: string, text: string): Promise<void> {
+    this.#checkOpen();
     this.#checkText(text);
     const original = this.#byId.get(id);
     if (!original || original.deletedAt !== undefined) {
@@ -326,8 +328,10 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   /**
    * Deletes an own message (it stays in place with `text: ''` and `deletedAt`); reverted if the
    * server refuses. A failed local item is just removed.
+   * @throws (rejects) WirekitError: unknown id, `closed` after `dispose()`, or the server's refusal
    */
   async remove(id: string): Promise<void> {
+    this.#checkOpen();
     const local = this.#findLocal(id);
     if (local) {
       if (local.item.status !== 'failed') throw new WirekitError('invalid', 'Still sending');
@@ -628,6 +632,11 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     } catch {
       // Closed connection: typing is best effort.
     }
+  }
+
+  #checkOpen(): void {
+    // The room was left: a request now would be refused, and its answer ignored.
+    if (this.#disposed) throw new WirekitError('closed', 'The chat room was disposed');
   }
 
   #checkText(text: string): void {
