@@ -666,11 +666,9 @@ describe('ChatRoom after dispose', () => {
     const refuse = () => ({ ok: false, error: { code: 'forbidden', message: 'join first' } });
     fake.replies.set('chat:edit', refuse);
     fake.replies.set('chat:delete', refuse);
-    const edited = room.edit(id, 'changed');
-    const removed = room.remove(id);
+    await expect(room.edit(id, 'changed')).rejects.toMatchObject({ kind: 'closed' });
+    await expect(room.remove(id)).rejects.toMatchObject({ kind: 'closed' });
     await flush();
-    await expect(edited).rejects.toMatchObject({ kind: 'closed' });
-    await expect(removed).rejects.toMatchObject({ kind: 'closed' });
     expect(fake.sent('chat:edit')).toHaveLength(0);
     expect(fake.sent('chat:delete')).toHaveLength(0);
     expect(room.getSnapshot()).toBe(before);
