@@ -313,3 +313,38 @@ describe('NotificationFeed', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('NotificationFeed unread count after a refused change', () => {
+  /** Holds the reply to `event` until `refuse()`; a push lands meanwhile. */
+  function refusedLater(fake: ReturnType<typeof createFakeServer>, event: string) {
+    let refuse!: () => void;
+    const refused = new Promise<void>((resolve) => (refuse = resolve));
+    fake.replies.set(event, async () => {
+      await refused;
+      return { ok: false, error: { code: 'internal', message: 'store down' } };
+    });
+    return () => refuse();
+  }
+
+  it.each([
+    ['markRead', (feed: NotificationFeed) => feed.markRead('n2'), 'notify:read'],
+    ['markAllRead', (feed: NotificationFeed) => feed.markAllRead(), 'notify:read-all'],
+    ['dismiss', (feed: NotificationFeed) => feed.dismiss('n2'), 'notify:dismiss'],
+  ] as const)('%s: keeps the count the server sent meanwhile', async (_, act, event) => {
+    const { fake, feed } = await started();
+    expect(feed.getSnapshot().unread).toBe(1); // n2
+    const refuse = refusedLater(fake, event);
+    const done = act(feed);
+    const outcome = expect(done).rejects.toBeInstanceOf(WirekitError);
+    expect(feed.getSnapshot().unread).toBe(0);
+    await flush();
+    // The server never applied the change: n2 and the new n3 are unread there.
+    pushNew(fake, 3, 2);
+    await flush();
+    expect(feed.getSnapshot().unread).toBe(2);
+    refuse();
+    await flush();
+    await outcome;
+    expect(feed.getSnapshot().unread).toBe(2);
+  });
+});

@@ -98,6 +98,11 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   #fresh: Notification[] = [];
   readonly #freshIds = new Set<string>();
   #unread = 0;
+  /**
+   * Counts the server sent so far. A refused change undoes its optimistic step only if none came
+   * meanwhile: one that did already counts what the server holds, the refused change not in it.
+   */
+  #counts = 0;
   #pushedDuringLoad: Notification[] | null = null;
   #cursor: string | null = null;
   #hasMore = false;
@@ -209,7 +214,9 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       this.#items.filter((n) => wanted.has(n.id) && !n.read).map((n) => n.id),
     );
     this.#setRead(flipped, true);
-    this.#unread = Math.max(0, this.#unread - flipped.size);
+    const dropped = Math.min(this.#unread, flipped.size);
+    this.#unread -= dropped;
+    const counts = this.#counts;
     this.changed(true);
     for (let i = 0; i < ids.length; i += DEFAULT_LIMITS.maxBatchSize) {
       const batch = ids.slice(i, i + DEFAULT_LIMITS.maxBatchSize);
@@ -222,11 +229,11 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       if (this.#disposed) return;
       if (!res.ok) {
         this.#setRead(flipped, false);
-        this.#unread += flipped.size;
+        if (this.#counts === counts) this.#unread += dropped;
         this.changed(true);
         throw toWirekitError(res.error);
       }
-      this.#unread = res.value.unread;
+      this.#serverUnread(res.value.unread);
     }
     this.changed(true);
   }
@@ -237,6 +244,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     const before = this.#unread;
     this.#setRead(flipped, true);
     this.#unread = 0;
+    const counts = this.#counts;
     this.changed(true);
     const res = await request(
       this.#connection,
@@ -247,11 +255,11 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     if (this.#disposed) return;
     if (!res.ok) {
       this.#setRead(flipped, false);
-      this.#unread = before;
+      if (this.#counts === counts) this.#unread = before;
       this.changed(true);
       throw toWirekitError(res.error);
     }
-    this.#unread = res.value.unread;
+    this.#serverUnread(res.value.unread);
     this.changed(true);
   }
 
@@ -259,10 +267,10 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   async dismiss(id: string): Promise<void> {
     const index = this.#items.findIndex((n) => n.id === id);
     const removed = this.#items[index];
-    if (removed) {
-      this.#items = Object.freeze(this.#items.filter((n) => n.id !== id));
-      if (!removed.read) this.#unread = Math.max(0, this.#unread - 1);
-    }
+    const dropped = removed && !removed.read && this.#unread > 0 ? 1 : 0;
+    if (removed) this.#items = Object.freeze(this.#items.filter((n) => n.id !== id));
+    this.#unread -= dropped;
+    const counts = this.#counts;
     this.#dropToast(id);
     this.changed(true);
     const res = await request(
@@ -277,12 +285,12 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
         const items = [...this.#items];
         items.splice(Math.min(index, items.length), 0, removed);
         this.#items = Object.freeze(items);
-        if (!removed.read) this.#unread += 1;
       }
+      if (this.#counts === counts) this.#unread += dropped;
       this.changed(true);
       throw toWirekitError(res.error);
     }
-    this.#unread = res.value.unread;
+    this.#serverUnread(res.value.unread);
     this.changed(true);
   }
 
@@ -339,7 +347,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     ]);
     this.#cursor = res.value.nextCursor;
     this.#hasMore = res.value.nextCursor !== null;
-    this.#unread = res.value.unread;
+    this.#serverUnread(res.value.unread);
     this.changed(true);
   }
 
@@ -385,7 +393,9 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     const pushed = pushedDuringLoad.filter((n) => !listed.some((l) => l.id === n.id));
     const older = before && res.value.nextCursor !== null ? keptOlder(before.items, listed) : [];
     this.#items = Object.freeze([...pushed, ...listed, ...older]);
-    this.#unread = pushed.length > 0 ? Math.max(res.value.unread, this.#unread) : res.value.unread;
+    this.#serverUnread(
+      pushed.length > 0 ? Math.max(res.value.unread, this.#unread) : res.value.unread,
+    );
     // Kept older items: paging goes on from where it stood before the reload.
     this.#cursor = older.length > 0 ? before!.cursor : res.value.nextCursor;
     this.#hasMore = older.length > 0 ? before!.hasMore : res.value.nextCursor !== null;
@@ -404,7 +414,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
 
   #new(event: Payload<'notify:new'>): void {
     const notification = freeze(event.notification);
-    this.#unread = event.unread;
+    this.#serverUnread(event.unread);
     this.#pushedDuringLoad?.unshift(notification);
     if (!this.#has(notification.id)) {
       this.#fresh.push(notification);
@@ -416,7 +426,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
 
   /** Another tab of this user read or dismissed something. */
   #sync(event: Payload<'notify:unread'>): void {
-    this.#unread = event.unread;
+    this.#serverUnread(event.unread);
     if (event.allRead) this.#setRead(new Set(this.#items.map((n) => n.id)), true);
     if (event.read) this.#setRead(new Set(event.read), true);
     if (event.dismissed) {
@@ -425,6 +435,11 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       for (const id of gone) this.#dropToast(id);
     }
     this.changed(false);
+  }
+
+  #serverUnread(unread: number): void {
+    this.#unread = unread;
+    this.#counts += 1;
   }
 
   #setRead(ids: ReadonlySet<string>, read: boolean): void {
