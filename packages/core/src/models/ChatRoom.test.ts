@@ -674,3 +674,39 @@ describe('ChatRoom after dispose', () => {
     expect(room.getSnapshot()).toBe(before);
   });
 });
+
+describe('ChatRoom loadOlder racing the live tail', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('leaves no hole when live messages trim the list while a page is in flight', async () => {
+    const { fake, room } = await started({ maxMessages: 10, pageSize: 5 });
+    for (let seq = 1; seq <= 25; seq++) fake.messages.push(message(seq));
+    for (let seq = 1; seq <= 25; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    expect(seqs(room)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    fake.replies.set('chat:history', async (d) => {
+      await answered;
+      return {
+        ok: true,
+        room: d.room,
+        messages: fake.messages.filter((m) => m.seq < Number(d.before)).slice(-5),
+        nextCursor: String(Number(d.before) - 5),
+      };
+    });
+    const loading = room.loadOlder();
+    await flush();
+    // Five more arrive meanwhile: 16..20 are trimmed.
+    for (let seq = 26; seq <= 30; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    expect(seqs(room)[0]).toBe(21);
+    answer();
+    await loading;
+    const held = seqs(room);
+    expect(held).toEqual(Array.from({ length: held.length }, (_, i) => held[0]! + i));
+    expect(held.at(-1)).toBe(30);
+  });
+});

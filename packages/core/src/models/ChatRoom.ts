@@ -386,12 +386,22 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     if (!this.#hasOlder || this.#loadingOlder || this.#cursor === null || this.#disposed) return;
     this.#loadingOlder = true;
     this.changed(true);
-    const res = await this.#roomRequest(
-      ClientEvents.chatHistory,
-      { room: this.room, before: this.#cursor, limit: this.#pageSize },
-      schemas.results['chat:history'],
-    );
-    if (this.#disposed) return;
+    let res: RequestOutcome<ChatHistoryResult>;
+    for (let attempt = 1; ; attempt++) {
+      const before: string | null = this.#cursor;
+      res = await this.#roomRequest(
+        ClientEvents.chatHistory,
+        { room: this.room, before, limit: this.#pageSize },
+        schemas.results['chat:history'],
+      );
+      if (this.#disposed) return;
+      // Live messages trimmed the oldest meanwhile: the page ends before them, a hole if shown.
+      if (this.#cursor === before || this.#cursor === null) break;
+      if (attempt >= 3) {
+        this.#loadingOlder = false;
+        return this.changed(true);
+      }
+    }
     this.#loadingOlder = false;
     if (!res.ok) {
       this.#error = res.error;
