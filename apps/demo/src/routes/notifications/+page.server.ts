@@ -18,14 +18,17 @@ export const actions: Actions = {
     if (!title) return fail(400, { error: 'A title is required.' });
     const wirekit = getWirekit();
     if (!wirekit) return fail(503, { error: 'The realtime server is not running.' });
+    // null: everyone.
     const to =
       target === 'all'
-        ? 'all'
+        ? null
         : target === 'user'
           ? userIdFor(String(form.get('user') ?? ''))
           : locals.user.id;
     try {
-      await wirekit.notify(to, {
+      // One user as a one-element list: a bare string 'all' broadcasts to everyone, and that
+      // is also the id of whoever signs in as "All".
+      await wirekit.notify(to === null ? 'all' : [to], {
         title,
         ...(body ? { body } : {}),
         ...(url ? { url } : {}),
@@ -33,6 +36,6 @@ export const actions: Actions = {
     } catch (error) {
       return fail(400, { error: error instanceof Error ? error.message : 'Could not send.' });
     }
-    return { sent: to === 'all' ? 'everyone' : to };
+    return { sent: to ?? 'everyone' };
   },
 };
