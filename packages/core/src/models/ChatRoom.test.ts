@@ -710,3 +710,53 @@ describe('ChatRoom loadOlder racing the live tail', () => {
     expect(held.at(-1)).toBe(30);
   });
 });
+
+describe('ChatRoom changes that arrive before their message', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('applies an edit and a deletion pushed ahead of the join ack whose page predates them', async () => {
+    const { fake, room, connection } = setup();
+    for (let seq = 1; seq <= 3; seq++) fake.messages.push(message(seq));
+    fake.replies.set('chat:join', (d) => {
+      // The page was read; then, before the ack goes out, another user edits m2 and deletes m3
+      // (we are in the room's channel already, so both reach us first).
+      const page = fake.messages.slice();
+      fake.emit('chat:edited', message(2, { text: 'edited', editedAt: 9_000, version: 1 }));
+      fake.emit('chat:deleted', { room: 'lobby', id: 'm3', deletedAt: 9_001 });
+      return { ok: true, room: d.room, messages: page, nextCursor: null, members: [ME] };
+    });
+    connection.open();
+    room.start();
+    await flush();
+    expect(room.getSnapshot().status).toBe('joined');
+    expect(
+      room
+        .getSnapshot()
+        .messages.toArray()
+        .map((m) => [m.id, m.text]),
+    ).toEqual([
+      ['m1', 'text 1'],
+      ['m2', 'edited'],
+      ['m3', ''],
+    ]);
+    expect(room.getSnapshot().messages.at(2)?.deletedAt).toBe(9_001);
+  });
+
+  it('applies an edit pushed ahead of the loadOlder page that predates it', async () => {
+    const { fake, room } = await started({ maxMessages: 5, pageSize: 5 });
+    for (let seq = 1; seq <= 10; seq++) fake.messages.push(message(seq));
+    for (let seq = 1; seq <= 10; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    expect(seqs(room)).toEqual([6, 7, 8, 9, 10]);
+    fake.replies.set('chat:history', (d) => {
+      const page = fake.messages.slice(0, 5);
+      fake.emit('chat:edited', message(4, { text: 'edited', editedAt: 9_000, version: 1 }));
+      return { ok: true, room: d.room, messages: page, nextCursor: null };
+    });
+    await room.loadOlder();
+    expect(seqs(room)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(room.getSnapshot().messages.at(3)).toMatchObject({ id: 'm4', text: 'edited' });
+  });
+});

@@ -139,6 +139,12 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
    * change sync); `null` when the server does not track changes.
    */
   #rev: number | null = null;
+  /**
+   * Edits and deletions of messages we do not hold (oldest first, bounded). A page read before
+   * such a change can reach us after its broadcast (join ack, catch-up, `loadOlder`): the change
+   * is applied when its message comes in, so the old text does not come back.
+   */
+  readonly #early = new Map<string, ChatMessage | { deletedAt: number }>();
   readonly #typing = new Map<string, { user: UserRef; cancel: () => void }>();
   readonly #members = new Map<string, UserRef>();
   /** From the server; `null` until it sends one (older servers): then the list's size. */
@@ -412,7 +418,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     const older = res.value.messages
       .filter((m) => !this.#byId.has(m.id) && (!oldest || m.seq < oldest.seq))
       .sort((a, b) => a.seq - b.seq)
-      .map((m) => this.#toItem(m));
+      .map((m) => this.#toItem(this.#withEarly(m)));
     for (const item of older) this.#byId.set(item.id, item);
     this.#messages.prepend(older);
     this.#cursor = res.value.nextCursor;
@@ -680,12 +686,13 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
 
   #edited(message: ChatMessage): void {
     if (this.#byId.has(message.id)) this.#upsert(message);
+    else this.#keepEarly(message.id, message);
     this.changed(false);
   }
 
   #deleted(event: Payload<'chat:deleted'>): void {
     const current = this.#byId.get(event.id);
-    if (!current) return;
+    if (!current) return this.#keepEarly(event.id, { deletedAt: event.deletedAt });
     this.#replace(freezeItem({ ...current, text: '', deletedAt: event.deletedAt }));
     this.changed(false);
   }
@@ -758,6 +765,27 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
 
   // --- list bookkeeping -----------------------------------------------------------------
 
+  #keepEarly(id: string, change: ChatMessage | { deletedAt: number }): void {
+    const kept = this.#early.get(id);
+    // A deletion is final; otherwise the later version wins.
+    if (kept && (!('text' in kept) || ('text' in change && !isNewer(change, kept)))) return;
+    this.#early.delete(id);
+    this.#early.set(id, change);
+    if (this.#early.size > EARLY_CHANGES) this.#early.delete(this.#early.keys().next().value!);
+  }
+
+  /** `message` with a change that reached us before it, if that one is newer. */
+  #withEarly(message: ChatMessage): ChatMessage {
+    const change = this.#early.get(message.id);
+    if (!change) return message;
+    this.#early.delete(message.id);
+    if (!('text' in change)) {
+      if (message.deletedAt !== undefined) return message;
+      return { ...message, text: '', deletedAt: change.deletedAt };
+    }
+    return isNewer(change, message) ? { ...change, clientId: message.clientId } : message;
+  }
+
   #toItem(message: ChatMessage): ChatItem {
     const { clientId, ...rest } = message;
     return freezeItem({
@@ -792,7 +820,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     const first = sent > 0 ? (this.#messages.at(0) as ChatItem) : undefined;
     // Older than our window while older history exists: it belongs to a page not loaded.
     if (first && this.#hasOlder && message.seq < first.seq) return;
-    const item = this.#toItem(message);
+    const item = this.#toItem(this.#withEarly(message));
     this.#byId.set(item.id, item);
     this.#messages.insert(this.#positionOf(message.seq, sent), item);
   }
@@ -849,6 +877,11 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   }
 }
 
+/** Changes kept for messages not held yet (see `#early`). */
+const EARLY_CHANGES = 200;
+
+type Versioned = Pick<ChatMessage, 'deletedAt' | 'version' | 'editedAt'>;
+
 function freezeItem(item: ChatItem): ChatItem {
   return Object.freeze(item);
 }
@@ -858,7 +891,7 @@ function freezeItem(item: ChatItem): ChatItem {
  * final. Versions count the store's changes; `editedAt` (a server's clock, which may differ
  * between nodes) only decides for servers that send no version.
  */
-function isNewer(incoming: ChatMessage, current: ChatItem): boolean {
+function isNewer(incoming: Versioned, current: Versioned): boolean {
   if (current.deletedAt !== undefined) return false;
   if (incoming.deletedAt !== undefined) return true;
   if (incoming.version !== undefined) return incoming.version > (current.version ?? 0);
