@@ -34,3 +34,15 @@ test('a user named "All" notifying themselves reaches only themselves', async ({
   await all.context().close();
   await zed.context().close();
 });
+
+test('two users with non-Latin names are two users', async ({ browser }) => {
+  const zoya = await signIn(browser, 'Зоя');
+  const ivan = await signIn(browser, 'Иван');
+  await visit(zoya, '/chat/random');
+  await visit(ivan, '/chat/random');
+  await expect(zoya.getByText('2 online')).toBeVisible();
+  await expect(ivan.getByText('2 online')).toBeVisible();
+
+  await zoya.context().close();
+  await ivan.context().close();
+});

@@ -1,6 +1,6 @@
 // Signed tokens with HMAC-SHA256 (node:crypto): a long-lived session token in an httpOnly
 // cookie, and short-lived socket tokens minted from it for every (re)connect.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 const SECRET = process.env.DEMO_SECRET ?? 'wirekit-demo-secret-change-me';
 export const SESSION_COOKIE = 'wk_session';
@@ -38,15 +38,21 @@ function verify(token, kind) {
   }
 }
 
-/** A user id from a display name: stable, url-safe. @param {string} name */
+/**
+ * A user id from a display name: stable, url-safe, the same for names that differ only in case
+ * or surrounding spaces. A name the slug cannot spell out ("Зоя", "José", "a!") gets a hash of
+ * itself appended, so that two such names never share one id (and one user's notifications).
+ * @param {string} name
+ */
 export function userIdFor(name) {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 32) || 'user'
-  );
+  const canonical = name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  const slug = canonical
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 32);
+  if (slug && slug === canonical.replaceAll(' ', '-')) return slug;
+  const hash = createHash('sha256').update(canonical).digest('hex').slice(0, 8);
+  return `${slug.slice(0, 23).replace(/-$/, '') || 'u'}-${hash}`;
 }
 
 /** @param {string} name */
