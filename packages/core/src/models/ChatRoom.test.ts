@@ -760,3 +760,56 @@ describe('ChatRoom changes that arrive before their message', () => {
     expect(room.getSnapshot().messages.at(3)).toMatchObject({ id: 'm4', text: 'edited' });
   });
 });
+
+describe('ChatRoom under the server rate limit', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  const limited = {
+    ok: false,
+    error: { code: 'rate_limited', message: 'slow', retryAfterMs: 500 },
+  };
+
+  it('joins again once the limit allows (many rooms rejoining at once)', async () => {
+    const { fake, room, connection } = setup();
+    fake.messages.push(message(1));
+    let refusals = 0;
+    fake.replies.set('chat:join', () => {
+      refusals += 1;
+      fake.replies.delete('chat:join');
+      return limited;
+    });
+    connection.open();
+    room.start();
+    await flush();
+    expect(refusals).toBe(1);
+    expect(room.getSnapshot().status).toBe('joining');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(room.getSnapshot().status).toBe('joined');
+    expect(seqs(room)).toEqual([1]);
+    expect(fake.sent('chat:join')).toHaveLength(2);
+    room.dispose();
+    expect(room.timers).toBe(0);
+  });
+
+  it('leaves no hole when a catch-up page is refused: pages back from the gap instead', async () => {
+    const { fake, room } = await started({ pageSize: 10 });
+    for (let seq = 1; seq <= 10; seq++) fake.messages.push(message(seq));
+    for (let seq = 1; seq <= 10; seq++) fake.emit('chat:message', message(seq));
+    await flush();
+    for (const peer of fake.server.peers) peer.close('restart');
+    await flush();
+    for (let seq = 11; seq <= 100; seq++) fake.messages.push(message(seq));
+    fake.replies.set('chat:history', () => limited);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(room.getSnapshot().status).toBe('joined');
+    const held = seqs(room);
+    expect(held).toEqual(Array.from({ length: held.length }, (_, i) => held[0]! + i));
+    expect(held.at(-1)).toBe(100);
+    expect(room.getSnapshot().hasOlder).toBe(true);
+    fake.replies.delete('chat:history');
+    await room.loadOlder();
+    expect(seqs(room)[0]).toBe(held[0]! - 10);
+  });
+});

@@ -469,6 +469,17 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       return;
     }
     if (epoch !== this.#joinEpoch) return;
+    if (!res.ok && isWireCode(res.error, 'rate_limited')) {
+      // Not a refusal: many rooms (or tabs of one user) rejoining at once spend the user's
+      // budget. Try again when the server says; waiting requests keep waiting.
+      this.#error = res.error;
+      const delay = Math.max(100, ('retryAfterMs' in res.error && res.error.retryAfterMs) || 1000);
+      this.#timers.set(() => {
+        if (epoch === this.#joinEpoch && this.#connection.state === 'connected') void this.#join();
+      }, delay);
+      this.changed(false);
+      return;
+    }
     if (!res.ok) {
       this.#status = 'error';
       this.#error = res.error;
@@ -530,7 +541,14 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       if (this.#disposed || epoch !== this.#joinEpoch) return false;
       if (!res.ok) {
         this.#error = res.error;
-        break; // keep what we have; the gap shows as missing history
+        // No hole: drop what we had before the gap, and page back to it from there.
+        const sent = this.#sentCount();
+        for (const item of this.#messages.removeFirst(this.#positionOf(newest + 1, sent))) {
+          this.#byId.delete(item.id);
+        }
+        this.#cursor = before;
+        this.#hasOlder = true;
+        break;
       }
       for (const message of res.value.messages) this.#upsert(message);
       const first = res.value.messages[0]?.seq ?? 0;
