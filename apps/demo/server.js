@@ -18,5 +18,8 @@ console.log(`wirekit demo listening on ${process.env.ORIGIN}`);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     void server.close().then(() => process.exit(0));
+    // close() waits for every open response, and a Server-Sent Events stream (the status page)
+    // never ends by itself: cut what is still open once in-flight requests had a moment.
+    setInterval(() => server.httpServer.closeAllConnections(), 1000).unref();
   });
 }

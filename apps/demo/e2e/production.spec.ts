@@ -76,3 +76,16 @@ test('production server: chat, then a restart mid-chat delivers the pending mess
   await gina.context().close();
   await hugo.context().close();
 });
+
+test('SIGTERM stops the server while the status page streams its stats', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await visit(page, '/status');
+  await expect(page.getByTestId('sse-state')).toHaveText('connected');
+
+  const child = server!;
+  child.kill('SIGTERM');
+  // The event stream never ends by itself; the server must not wait for it forever.
+  await expect.poll(() => child.exitCode, { timeout: 15_000 }).toBe(0);
+  await context.close();
+});
