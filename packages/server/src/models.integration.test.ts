@@ -433,6 +433,49 @@ describe('ChatRoom against the real server', () => {
   });
 });
 
+describe('ChatRoom catch-up and rate limits against the real server', () => {
+  it('a long reconnect leaves no hole between the messages held and the newest', async () => {
+    const store = new MemoryStore();
+    await seed(store, 200);
+    const server = await startReal(store);
+    const gate = { online: true };
+    const bobTab = tab(server.url, 'bob', gate);
+    const bob = room(bobTab.connection, { pageSize: 50, maxMessages: 200 });
+    await joined(bob);
+    for (let page = 1; page <= 3; page++) await bob.loadOlder();
+    expect(seqs(bob)).toEqual(range(1, 200));
+
+    gate.online = false;
+    kick(server, 'bob');
+    await waitFor(() => expect(bob.getSnapshot().connection).not.toBe('connected'));
+    for (let i = 201; i <= 1200; i++) {
+      await store.appendMessage({
+        id: `away-${i}`,
+        room: 'lobby',
+        text: `m${i}`,
+        user: { id: 'carol', name: 'Carol' },
+        createdAt: 1_700_000_000_000 + i,
+      });
+    }
+    gate.online = true;
+    await joined(bob);
+    const held = seqs(bob);
+    expect(held.at(-1)).toBe(1200);
+    expect(held).toEqual(range(held[0]!, 1200));
+  });
+
+  it('rooms rejoining past the rate limit join once it allows, none stuck in error', async () => {
+    const server = await startReal(new MemoryStore(), 0, {
+      rateLimit: { capacity: 4, refillPerSecond: 20 },
+    });
+    const { connection } = tab(server.url, 'bob');
+    const rooms = Array.from({ length: 10 }, (_, i) => room(connection, { room: `r${i}` }));
+    await waitFor(() =>
+      expect(rooms.map((r) => r.getSnapshot().status)).toEqual(rooms.map(() => 'joined')),
+    );
+  });
+});
+
 describe('NotificationFeed against the real server', () => {
   it('lists, toasts new items and keeps unread counts in step across two tabs', async () => {
     const store = new MemoryStore();
