@@ -348,3 +348,27 @@ describe('NotificationFeed unread count after a refused change', () => {
     expect(feed.getSnapshot().unread).toBe(2);
   });
 });
+
+describe('NotificationFeed under the server rate limit', () => {
+  it('loads again once the limit allows instead of staying in error', async () => {
+    const fake = createFakeServer();
+    fake.setNotifications([notification(1)]);
+    fake.replies.set('notify:list', () => {
+      fake.replies.delete('notify:list');
+      return { ok: false, error: { code: 'rate_limited', message: 'slow', retryAfterMs: 400 } };
+    });
+    const connection = fake.connection();
+    const feed = createNotificationFeed(connection, { scheduler: microtaskScheduler });
+    open.push(feed, connection);
+    connection.open();
+    feed.start();
+    await flush();
+    expect(fake.sent('notify:list')).toHaveLength(1);
+    expect(feed.getSnapshot().status).toBe('loading');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(feed.getSnapshot()).toMatchObject({ status: 'ready', unread: 1, error: null });
+    expect(feed.getSnapshot().items.map((n) => n.id)).toEqual(['n1']);
+    feed.dispose();
+    expect(feed.timers).toBe(0);
+  });
+});

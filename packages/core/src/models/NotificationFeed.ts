@@ -10,7 +10,7 @@ import { schemas } from '../protocol/schemas.js';
 import type { Notification, ServerPayloads } from '../protocol/types.js';
 import { BatchedModel } from './BatchedModel.js';
 import type { BatchScheduler } from './frameScheduler.js';
-import { request, toWirekitError } from './request.js';
+import { isWireCode, request, toWirekitError } from './request.js';
 
 /** A notification shown briefly as a toast. */
 export interface Toast {
@@ -386,7 +386,16 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     this.#pushedDuringLoad = null;
     if (!res.ok) {
       this.#error = res.error;
-      if (this.#status !== 'ready') this.#status = 'error';
+      if (isWireCode(res.error, 'rate_limited')) {
+        // Not a refusal: the user's tabs and rooms reconnecting at once spent their budget.
+        const delay = Math.max(
+          100,
+          ('retryAfterMs' in res.error && res.error.retryAfterMs) || 1000,
+        );
+        this.#timers.set(() => {
+          if (epoch === this.#epoch && this.#connection.state === 'connected') void this.#load();
+        }, delay);
+      } else if (this.#status !== 'ready') this.#status = 'error';
       return this.changed(false);
     }
     const listed = res.value.items.map(freeze);
