@@ -187,3 +187,58 @@ describe('ChatRoom disposed before its join finished (real server)', () => {
     expect(leaves).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('two ChatRooms of one room on one connection (two views of it)', () => {
+  it('disposing one keeps the other in the room: it still receives and sends', async () => {
+    const server = await startReal(new MemoryStore());
+    const bobConnection = tab(server.url, 'bob');
+    const panel = room(bobConnection);
+    const preview = room(bobConnection);
+    const alice = room(tab(server.url, 'alice'));
+    panel.start();
+    preview.start();
+    alice.start();
+    for (const r of [panel, preview, alice]) {
+      await waitFor(() => expect(r.getSnapshot().status).toBe('joined'));
+    }
+    preview.dispose();
+    // The leave reaches the server before alice's message, were it sent.
+    alice.send('still there?');
+    await waitFor(() =>
+      expect(
+        panel
+          .getSnapshot()
+          .messages.toArray()
+          .map((m) => m.text),
+      ).toEqual(['still there?']),
+    );
+    panel.send('yes');
+    await waitFor(() => expect(panel.getSnapshot().messages.at(-1)?.status).not.toBe('pending'));
+    expect(panel.getSnapshot().messages.at(-1)).toMatchObject({ status: 'sent', text: 'yes' });
+    expect(inRoom(server)).toBe(2);
+    panel.dispose();
+    await waitFor(() => expect(inRoom(server)).toBe(1));
+  });
+
+  it('a message sent through one shows in the other', async () => {
+    const server = await startReal(new MemoryStore());
+    const bobConnection = tab(server.url, 'bob');
+    const panel = room(bobConnection);
+    const preview = room(bobConnection);
+    panel.start();
+    preview.start();
+    for (const r of [panel, preview]) {
+      await waitFor(() => expect(r.getSnapshot().status).toBe('joined'));
+    }
+    panel.send('hello');
+    await waitFor(() =>
+      expect(
+        preview
+          .getSnapshot()
+          .messages.toArray()
+          .map((m) => m.text),
+      ).toEqual(['hello']),
+    );
+    expect(preview.getSnapshot().messages.at(0)).toMatchObject({ status: 'sent', own: true });
+  });
+});

@@ -813,3 +813,30 @@ describe('ChatRoom under the server rate limit', () => {
     expect(seqs(room)[0]).toBe(held[0]! - 10);
   });
 });
+
+describe('ChatRoom: two views of one room on one connection', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('the first disposed does not leave under the other; the other shows its sends', async () => {
+    const { fake, room, connection } = await started();
+    const other = createChatRoom(connection, { room: 'lobby', scheduler: microtaskScheduler });
+    open.push(other);
+    other.start();
+    await flush();
+    expect(other.getSnapshot().status).toBe('joined');
+    // The server does not echo a send to its own session: the other view hears it from us.
+    room.send('hi');
+    await flush();
+    expect(other.getSnapshot().messages.toArray()).toEqual([
+      expect.objectContaining({ text: 'hi', status: 'sent', own: true }),
+    ]);
+    room.dispose();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(0);
+    other.dispose();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(1);
+  });
+});

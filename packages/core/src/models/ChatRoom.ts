@@ -91,6 +91,13 @@ export interface ChatRoomOptions {
 
 type Payload<E extends keyof ServerPayloads> = ServerPayloads[E];
 
+/**
+ * Started rooms per connection and room name. Two views of one room on one connection share
+ * the session's membership, and the server sends neither the other's messages (they come from
+ * this session): they must not leave it under each other, and they tell each other.
+ */
+const views = new WeakMap<Connection, Map<string, Set<ChatRoom>>>();
+
 const roomSchema = schemas.client['chat:leave'];
 const isRoomName = (room: string) => v.is(roomSchema, { room });
 
@@ -223,6 +230,11 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   start(): void {
     if (this.#started || this.#disposed || this.#status === 'error') return;
     this.#started = true;
+    let byRoom = views.get(this.#connection);
+    if (!byRoom) views.set(this.#connection, (byRoom = new Map()));
+    let same = byRoom.get(this.room);
+    if (!same) byRoom.set(this.room, (same = new Set()));
+    same.add(this);
     const room = this.room;
     const mine = (data: { room: string }) => data.room === room;
     this.#on(ServerEvents.hello, (hello) => this.#learnSelf(hello.user));
@@ -242,6 +254,9 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    const byRoom = views.get(this.#connection);
+    byRoom?.get(this.room)?.delete(this);
+    if (byRoom?.get(this.room)?.size === 0) byRoom.delete(this.room);
     // A join still in flight would be processed after a leave sent now (or be replayed after a
     // reconnect): then the leave goes out when it settles, in #join.
     if (this.#joinsInFlight === 0) this.#leave();
@@ -324,6 +339,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       const reply = res.value.message;
       this.#upsert(reply, reply.version === undefined);
       this.changed(true);
+      for (const view of this.#otherViews()) view.#edited(reply);
       return;
     }
     if (this.#byId.get(id) === optimistic) this.#replace(original);
@@ -362,6 +378,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       const current = this.#byId.get(id);
       if (current) this.#replace(freezeItem({ ...current, deletedAt: res.value.deletedAt }));
       this.changed(true);
+      for (const view of this.#otherViews()) view.#deleted(res.value);
       return;
     }
     if (this.#byId.get(id) === optimistic) this.#replace(original);
@@ -520,6 +537,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   #leave(): void {
     if (!this.#inRoom) return;
     this.#inRoom = false;
+    if (this.#otherViews().length > 0) return; // still in the room through them
     if (this.#connection.state !== 'connected') return; // the session and its rooms are gone
     try {
       this.#connection.send(ClientEvents.chatLeave, { room: this.room });
@@ -603,6 +621,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     if (res.ok) {
       this.#learnSelf(res.value.message.user);
       this.#confirm(cid, res.value.message);
+      for (const view of this.#otherViews()) view.#received(res.value.message);
     } else {
       this.#fail(cid, res.error);
     }
@@ -631,6 +650,12 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
         if (this.#joined || !(await this.#whenJoined())) return res;
       }
     }
+  }
+
+  /** The other started, undisposed rooms of this name on this connection. */
+  #otherViews(): ChatRoom[] {
+    const same = views.get(this.#connection)?.get(this.room);
+    return same ? [...same].filter((view) => view !== this) : [];
   }
 
   #whenJoined(): Promise<boolean> {
