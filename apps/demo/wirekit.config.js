@@ -1,6 +1,6 @@
 // The demo's wirekit server options, shared by the Vite plugin (dev, preview) and server.js
 // (production). Set REDIS_URL to use the Redis store and adapter (several processes).
-import { verifySocketToken } from './src/lib/server/tokens.js';
+import { signInRoom, verifySocketToken } from './src/lib/server/tokens.js';
 
 const ROOMS = ['general', 'random', 'svelte'];
 
@@ -14,6 +14,13 @@ export async function wirekitOptions() {
     },
     // Anyone may use the listed rooms and rooms they name themselves, but not private ones.
     authorizeRoom: (user, room) => !room.startsWith('dm:') || room.split(':').includes(user.id),
+    // Each socket joins its sign-in's room: signing out disconnects them (logout action).
+    setup: (io) => {
+      io.on('connection', (socket) => {
+        const sid = verifySocketToken(socket.handshake.auth?.token)?.sid;
+        if (sid) void socket.join(signInRoom(sid));
+      });
+    },
   };
   const url = process.env.REDIS_URL;
   if (!url) return options;
@@ -27,7 +34,11 @@ export async function wirekitOptions() {
   const pub = new Redis(url);
   const sub = pub.duplicate();
   options.store = new RedisStore({ client });
-  options.setup = (io) => io.adapter(createAdapter(pub, sub));
+  const join = options.setup;
+  options.setup = (io) => {
+    io.adapter(createAdapter(pub, sub));
+    join?.(io);
+  };
   return options;
 }
 

@@ -1,6 +1,6 @@
 // Signed tokens with HMAC-SHA256 (node:crypto): a long-lived session token in an httpOnly
 // cookie, and short-lived socket tokens minted from it for every (re)connect.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 const SECRET = process.env.DEMO_SECRET ?? 'wirekit-demo-secret-change-me';
 export const SESSION_COOKIE = 'wk_session';
@@ -8,7 +8,9 @@ const SESSION_TTL = 7 * 24 * 3600 * 1000;
 const SOCKET_TTL = 15 * 60 * 1000;
 
 /**
- * @typedef {{ sub: string, name: string, exp: number, kind: 'session' | 'socket' }} Claims
+ * `sid` names one sign-in (one browser); its socket tokens carry it, so signing out can end
+ * that browser's sockets.
+ * @typedef {{ sub: string, name: string, exp: number, kind: 'session' | 'socket', sid?: string }} Claims
  */
 
 /** @param {Omit<Claims, 'exp'>} claims @param {number} ttl */
@@ -57,7 +59,7 @@ export function userIdFor(name) {
 
 /** @param {string} name */
 export function createSessionToken(name) {
-  return sign({ sub: userIdFor(name), name, kind: 'session' }, SESSION_TTL);
+  return sign({ sub: userIdFor(name), name, sid: randomUUID(), kind: 'session' }, SESSION_TTL);
 }
 
 /** @param {unknown} token */
@@ -65,12 +67,18 @@ export function verifySessionToken(token) {
   return verify(token, 'session');
 }
 
-/** @param {{ sub: string, name: string }} user */
-export function createSocketToken(user) {
-  return sign({ sub: user.sub, name: user.name, kind: 'socket' }, SOCKET_TTL);
+/** @param {{ sub: string, name: string, sid?: string }} session */
+export function createSocketToken(session) {
+  const { sub, name, sid } = session;
+  return sign({ sub, name, ...(sid ? { sid } : {}), kind: 'socket' }, SOCKET_TTL);
 }
 
 /** @param {unknown} token */
 export function verifySocketToken(token) {
   return verify(token, 'socket');
+}
+
+/** The Socket.IO room of one sign-in's sockets (see `sid`). @param {string} sid */
+export function signInRoom(sid) {
+  return `demo:signin:${sid}`;
 }
