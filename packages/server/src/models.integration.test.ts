@@ -516,6 +516,31 @@ describe('NotificationFeed against the real server', () => {
     expect((await store.listNotifications('alice', { limit: 10 })).items).toHaveLength(1);
   });
 
+  it('keeps two feeds on one connection (bell and page) in step: read, read all, dismiss', async () => {
+    const server = await startReal(new MemoryStore());
+    const a = await server.wirekit.notify('alice', { title: 'a' });
+    const b = await server.wirekit.notify('alice', { title: 'b' });
+    const { connection } = tab(server.url, 'alice');
+    const bell = feed(connection);
+    const page = feed(connection);
+    await waitFor(() => expect(bell.getSnapshot().status).toBe('ready'));
+    await waitFor(() => expect(page.getSnapshot().status).toBe('ready'));
+    expect(bell.getSnapshot().unread).toBe(2);
+
+    // The server tells the user's other sessions, not this one: the bell hears it from the page.
+    await page.markRead(a.id);
+    await waitFor(() => expect(bell.getSnapshot().unread).toBe(1));
+    expect(bell.getSnapshot().items.find((n) => n.id === a.id)?.read).toBe(true);
+    await page.dismiss(b.id);
+    await waitFor(() => expect(bell.getSnapshot().items.map((n) => n.id)).toEqual([a.id]));
+    expect(bell.getSnapshot().unread).toBe(0);
+    const c = await server.wirekit.notify('alice', { title: 'c' });
+    await waitFor(() => expect(bell.getSnapshot().unread).toBe(1));
+    await bell.markAllRead();
+    await waitFor(() => expect(page.getSnapshot().unread).toBe(0));
+    expect(page.getSnapshot().items.find((n) => n.id === c.id)?.read).toBe(true);
+  });
+
   it("shows notify('all') broadcasts sent while the user was away, once", async () => {
     const store = new MemoryStore();
     const server = await startReal(store);

@@ -372,3 +372,26 @@ describe('NotificationFeed under the server rate limit', () => {
     expect(feed.timers).toBe(0);
   });
 });
+
+describe('NotificationFeed: two feeds on one connection', () => {
+  it('tells the other about reads and dismissals (the server tells only other sessions)', async () => {
+    const { fake, connection, feed } = await started();
+    const bell = createNotificationFeed(connection, { scheduler: microtaskScheduler });
+    open.push(bell);
+    bell.start();
+    await flush();
+    expect(bell.getSnapshot()).toMatchObject({ status: 'ready', unread: 1 });
+    await feed.markRead('n2');
+    await flush();
+    expect(bell.getSnapshot().unread).toBe(0);
+    expect(bell.getSnapshot().items[0]).toMatchObject({ id: 'n2', read: true });
+    await feed.dismiss('n1');
+    await flush();
+    expect(bell.getSnapshot().items.map((n) => n.id)).toEqual(['n2']);
+    pushNew(fake, 3, 1);
+    await flush();
+    await feed.markAllRead();
+    await flush();
+    expect(bell.getSnapshot().items.every((n) => n.read)).toBe(true);
+  });
+});

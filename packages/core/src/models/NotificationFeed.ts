@@ -58,6 +58,12 @@ export interface NotificationFeedOptions {
 
 type Payload<E extends keyof ServerPayloads> = ServerPayloads[E];
 
+/**
+ * Started feeds per connection. The server tells a user's other sessions about a read or a
+ * dismissal, not the session that made it: feeds sharing one (a bell and a page) tell each other.
+ */
+const views = new WeakMap<Connection, Set<NotificationFeed>>();
+
 interface ToastEntry {
   notification: Notification;
   expiresAt: number | null;
@@ -188,6 +194,9 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   start(): void {
     if (this.#started || this.#disposed) return;
     this.#started = true;
+    let same = views.get(this.#connection);
+    if (!same) views.set(this.#connection, (same = new Set()));
+    same.add(this);
     this.#on(ServerEvents.notifyNew, (e) => this.#new(e));
     this.#on(ServerEvents.notifyUnread, (e) => this.#sync(e));
     this.#subs.add(this.#connection.subscribe((s) => this.#onConnection(s.state)));
@@ -198,6 +207,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    views.get(this.#connection)?.delete(this);
     this.#epoch += 1;
     this.#subs.drain();
     this.#timers.clearAll();
@@ -234,6 +244,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
         throw toWirekitError(res.error);
       }
       this.#serverUnread(res.value.unread);
+      this.#tellOthers({ unread: res.value.unread, read: batch });
     }
     this.changed(true);
   }
@@ -261,6 +272,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     }
     this.#serverUnread(res.value.unread);
     this.changed(true);
+    this.#tellOthers({ unread: res.value.unread, allRead: true });
   }
 
   /** Removes a notification (and its toast), here at once and then on the server. */
@@ -292,6 +304,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     }
     this.#serverUnread(res.value.unread);
     this.changed(true);
+    this.#tellOthers({ unread: res.value.unread, dismissed: [id] });
   }
 
   /** Hides a toast (the notification stays in the list). */
@@ -431,6 +444,12 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       this.#toast(notification);
     }
     this.changed(false);
+  }
+
+  #tellOthers(event: Payload<'notify:unread'>): void {
+    for (const view of views.get(this.#connection) ?? []) {
+      if (view !== this) view.#sync(event);
+    }
   }
 
   /** Another tab of this user read or dismissed something. */
