@@ -18,13 +18,10 @@ export const actions: Actions = {
     if (!title) return fail(400, { error: 'A title is required.' });
     const wirekit = getWirekit();
     if (!wirekit) return fail(503, { error: 'The realtime server is not running.' });
+    const name = String(form.get('user') ?? '').trim();
+    if (target === 'user' && !name) return fail(400, { error: 'Name the user to notify.' });
     // null: everyone.
-    const to =
-      target === 'all'
-        ? null
-        : target === 'user'
-          ? userIdFor(String(form.get('user') ?? ''))
-          : locals.user.id;
+    const to = target === 'all' ? null : target === 'user' ? userIdFor(name) : locals.user.id;
     try {
       // One user as a one-element list: a bare string 'all' broadcasts to everyone, and that
       // is also the id of whoever signs in as "All".

@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.js';
+
+test('without JavaScript: sign in, and notify another user by name', async ({ browser }) => {
+  const nia = await signIn(browser, 'Nia');
+  const niaBell = nia.getByRole('button', { name: /notifications/i });
+  await expect(niaBell).toBeVisible();
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const mo = await context.newPage();
+  await mo.goto('/');
+  await mo.getByLabel('Display name').fill('Mo');
+  await mo.getByRole('button', { name: 'Sign in' }).click();
+  await expect(mo.getByTestId('me')).toHaveText('Mo');
+
+  await mo.goto('/notifications');
+  await mo.getByLabel('A user').check();
+  await mo.getByLabel('Display name').fill('Nia');
+  await mo.getByLabel('Title').fill('Sent without JavaScript');
+  await mo.getByRole('button', { name: 'Send' }).click();
+  await expect(mo.getByRole('status')).toContainText('Sent to nia');
+  await expect(niaBell).toHaveAccessibleName(/1 unread/i);
+
+  await context.close();
+  await nia.context().close();
+});
+
+test('notifying "A user" without a name is refused, not sent', async ({ page }) => {
+  const context = page.context();
+  await page.goto('/');
+  await page.getByLabel('Display name').fill('Olu');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('me')).toHaveText('Olu');
+  // What a script-less browser or a hand-made request sends when no name was typed.
+  const res = await context.request.post('/notifications', {
+    form: { target: 'user', title: 'To nobody' },
+    headers: { origin: new URL(page.url()).origin, accept: 'application/json' },
+  });
+  const body = (await res.json()) as { type: string; status?: number };
+  expect(body).toMatchObject({ type: 'failure', status: 400 });
+});
