@@ -9,6 +9,8 @@ export abstract class BatchedModel<TSnapshot> extends Subscribable<(snapshot: TS
   readonly #scheduler: BatchScheduler;
   #snapshot: TSnapshot | undefined;
   #cancel: (() => void) | undefined;
+  /** Flushes started: tells a flush that a subscriber's change already sent a newer snapshot. */
+  #flushes = 0;
 
   constructor(scheduler: BatchScheduler = frameScheduler) {
     super();
@@ -39,8 +41,12 @@ export abstract class BatchedModel<TSnapshot> extends Subscribable<(snapshot: TS
     this.#cancel?.();
     this.#cancel = undefined;
     if (this.listeners.size === 0) return;
+    const flush = ++this.#flushes;
     const snapshot = this.getSnapshot();
     for (const listener of [...this.listeners]) {
+      // A subscriber changed the model (say marked what it was shown as read): everyone got the
+      // newer snapshot then, and must not get this older one after it.
+      if (this.#flushes !== flush) return;
       // UI code must not break the model's bookkeeping.
       try {
         listener(snapshot);

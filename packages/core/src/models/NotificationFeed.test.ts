@@ -395,3 +395,21 @@ describe('NotificationFeed: two feeds on one connection', () => {
     expect(bell.getSnapshot().items.every((n) => n.read)).toBe(true);
   });
 });
+
+describe('NotificationFeed subscribers that act on a snapshot', () => {
+  it('every subscriber ends on the latest snapshot when one of them changes the feed', async () => {
+    const { fake, feed } = await started();
+    const seen: number[] = [];
+    // Marks what it is shown as read (an urgent change from inside a notification).
+    feed.subscribe((s) => {
+      const unread = s.items.filter((n) => !n.read).map((n) => n.id);
+      if (unread.length > 0) void feed.markRead(unread);
+    });
+    feed.subscribe((s) => seen.push(s.unread));
+    fake.replies.set('notify:read', () => undefined); // the ack is slow (or the link is down)
+    pushNew(fake, 3, 2);
+    await flush();
+    expect(feed.getSnapshot().unread).toBe(0);
+    expect(seen.at(-1)).toBe(0);
+  });
+});
