@@ -12,8 +12,13 @@ export async function wirekitOptions() {
       const claims = verifySocketToken(token);
       return claims ? { id: claims.sub, name: claims.name, expiresAt: claims.exp } : null;
     },
-    // Anyone may use the listed rooms and rooms they name themselves, but not private ones.
-    authorizeRoom: (user, room) => !room.startsWith('dm:') || room.split(':').includes(user.id),
+    // Anyone may use the listed rooms and rooms they name themselves, but not private ones:
+    // `dm:<id>:<id>` is for its two users only (the "dm" prefix itself is nobody's membership).
+    authorizeRoom: (user, room) => {
+      if (!room.startsWith('dm:')) return true;
+      const members = room.split(':').slice(1);
+      return members.length === 2 && members.includes(user.id);
+    },
     // Each socket joins its sign-in's room: signing out disconnects them (logout action).
     setup: (io) => {
       io.on('connection', (socket) => {
