@@ -250,6 +250,32 @@ describe('NotificationFeed', () => {
       expect(feed.getSnapshot().hasMore).toBe(false);
     });
 
+    it('shows kept items read when everything was read in another tab meanwhile', async () => {
+      const { fake, feed } = await scrolled();
+      fake.setNotifications([notification(6), ...five()].map((n) => ({ ...n, read: true })));
+      await vi.advanceTimersByTimeAsync(50);
+      expect(feed.getSnapshot().connection).toBe('connected');
+      expect(feed.getSnapshot().unread).toBe(0);
+      const shown = feed.getSnapshot().items;
+      expect(shown.filter((n) => !n.read).map((n) => n.id)).toEqual([]);
+      expect(shown.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('never shows more unread items than the server counts after a reconnect', async () => {
+      const { fake, feed } = await scrolled();
+      // Read elsewhere meanwhile: n4 and n3 (kept items below the new first page); n2 is not.
+      fake.setNotifications(
+        [notification(6, { read: true }), ...five()].map((n) =>
+          n.id === 'n4' || n.id === 'n3' || n.id === 'n5' ? { ...n, read: true } : n,
+        ),
+      );
+      await vi.advanceTimersByTimeAsync(50);
+      expect(feed.getSnapshot().unread).toBe(2); // n2, n1
+      const unreadShown = feed.getSnapshot().items.filter((n) => !n.read);
+      expect(unreadShown.length).toBeLessThanOrEqual(2);
+      for (const n of unreadShown) expect(['n2', 'n1']).toContain(n.id);
+    });
+
     it('restarts paging from the new first page when it does not overlap (no gap)', async () => {
       const { fake, feed } = await scrolled();
       fake.setNotifications([8, 7, 6].map((n) => notification(n)).concat(five()));

@@ -413,7 +413,14 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     }
     const listed = res.value.items.map(freeze);
     const pushed = pushedDuringLoad.filter((n) => !listed.some((l) => l.id === n.id));
-    const older = before && res.value.nextCursor !== null ? keptOlder(before.items, listed) : [];
+    let older = before && res.value.nextCursor !== null ? keptOlder(before.items, listed) : [];
+    // Kept items may have been read elsewhere while we were away: the server's count says so
+    // when they show more unread than it has left beyond the page. All read when nothing is
+    // left; else we cannot tell which, and page again from the new first page.
+    const left = res.value.unread - listed.filter((n) => !n.read).length;
+    if (older.filter((n) => !n.read).length > Math.max(0, left)) {
+      older = left <= 0 ? older.map((n) => (n.read ? n : freeze({ ...n, read: true }))) : [];
+    }
     this.#items = Object.freeze([...pushed, ...listed, ...older]);
     this.#serverUnread(
       pushed.length > 0 ? Math.max(res.value.unread, this.#unread) : res.value.unread,
