@@ -439,3 +439,60 @@ describe('NotificationFeed subscribers that act on a snapshot', () => {
     expect(seen.at(-1)).toBe(0);
   });
 });
+
+describe('NotificationFeed reads made while a reload is in flight', () => {
+  it('keeps an item read when the reloaded list was read before the mark', async () => {
+    const { fake, feed } = await started();
+    for (const peer of fake.server.peers) peer.close();
+    await flush();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const listed = [notification(3), notification(2), notification(1, { read: true })];
+    fake.replies.set('notify:list', async () => {
+      await answered;
+      return { ok: true, items: listed, unread: 2, nextCursor: null };
+    });
+    // The server answers a socket's events in order: the read after the list.
+    fake.replies.set('notify:read', async () => {
+      await answered;
+      return { ok: true, unread: 1 };
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(feed.getSnapshot().connection).toBe('connected');
+    // The user reads n2 while the reload is on its way (its list was read before the mark).
+    const reading = feed.markRead('n2');
+    answer();
+    await reading;
+    await flush();
+    const s = feed.getSnapshot();
+    expect(s.items.map((n) => [n.id, n.read])).toEqual([
+      ['n3', false],
+      ['n2', true],
+      ['n1', true],
+    ]);
+    expect(s.unread).toBe(1);
+  });
+
+  it('keeps a read and a dismissal from another tab heard while the reload is in flight', async () => {
+    const { fake, feed } = await started();
+    for (const peer of fake.server.peers) peer.close();
+    await flush();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const listed = [notification(3), notification(2), notification(1, { read: true })];
+    fake.replies.set('notify:list', async () => {
+      await answered;
+      return { ok: true, items: listed, unread: 2, nextCursor: null };
+    });
+    await vi.advanceTimersByTimeAsync(50);
+    fake.emit('notify:unread', { unread: 1, read: ['n2'] });
+    fake.emit('notify:unread', { unread: 1, dismissed: ['n1'] });
+    await flush();
+    answer();
+    await flush();
+    expect(feed.getSnapshot().items.map((n) => [n.id, n.read])).toEqual([
+      ['n3', false],
+      ['n2', true],
+    ]);
+  });
+});

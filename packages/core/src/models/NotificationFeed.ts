@@ -110,6 +110,11 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
    */
   #counts = 0;
   #pushedDuringLoad: Notification[] | null = null;
+  /**
+   * Reads and dismissals made here or heard from other tabs while the list is in flight: its
+   * answer may have been read before them, and must not bring them back.
+   */
+  #changedDuringLoad: { read: Set<string>; allRead: boolean; dismissed: Set<string> } | null = null;
   #cursor: string | null = null;
   #hasMore = false;
   #loadingMore = false;
@@ -220,6 +225,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     const ids = [...new Set(typeof id === 'string' ? [id] : id)];
     if (ids.length === 0) return;
     const wanted = new Set(ids);
+    for (const one of ids) this.#changedDuringLoad?.read.add(one);
     const flipped = new Set(
       this.#items.filter((n) => wanted.has(n.id) && !n.read).map((n) => n.id),
     );
@@ -253,6 +259,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   async markAllRead(): Promise<void> {
     const flipped = new Set(this.#items.filter((n) => !n.read).map((n) => n.id));
     const before = this.#unread;
+    if (this.#changedDuringLoad) this.#changedDuringLoad.allRead = true;
     this.#setRead(flipped, true);
     this.#unread = 0;
     const counts = this.#counts;
@@ -279,6 +286,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   async dismiss(id: string): Promise<void> {
     const index = this.#items.findIndex((n) => n.id === id);
     const removed = this.#items[index];
+    this.#changedDuringLoad?.dismissed.add(id);
     const dropped = removed && !removed.read && this.#unread > 0 ? 1 : 0;
     if (removed) this.#items = Object.freeze(this.#items.filter((n) => n.id !== id));
     this.#unread -= dropped;
@@ -386,6 +394,7 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
         : null;
     // Pushes that land while the list is in flight may be missing from its answer.
     this.#pushedDuringLoad = [];
+    this.#changedDuringLoad = { read: new Set(), allRead: false, dismissed: new Set() };
     if (this.#status !== 'ready') this.#status = 'loading';
     this.changed(false);
     const res = await request(
@@ -397,6 +406,8 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     if (this.#disposed || epoch !== this.#epoch) return;
     const pushedDuringLoad = this.#pushedDuringLoad ?? [];
     this.#pushedDuringLoad = null;
+    const changed = this.#changedDuringLoad;
+    this.#changedDuringLoad = null;
     if (!res.ok) {
       this.#error = res.error;
       if (isWireCode(res.error, 'rate_limited')) {
@@ -421,7 +432,15 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     if (older.filter((n) => !n.read).length > Math.max(0, left)) {
       older = left <= 0 ? older.map((n) => (n.read ? n : freeze({ ...n, read: true }))) : [];
     }
-    this.#items = Object.freeze([...pushed, ...listed, ...older]);
+    this.#items = Object.freeze(
+      [...pushed, ...listed, ...older]
+        .filter((n) => !changed?.dismissed.has(n.id))
+        .map((n) =>
+          !n.read && (changed?.allRead || changed?.read.has(n.id))
+            ? freeze({ ...n, read: true })
+            : n,
+        ),
+    );
     this.#serverUnread(
       pushed.length > 0 ? Math.max(res.value.unread, this.#unread) : res.value.unread,
     );
@@ -462,6 +481,12 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
   /** Another tab of this user read or dismissed something. */
   #sync(event: Payload<'notify:unread'>): void {
     this.#serverUnread(event.unread);
+    const during = this.#changedDuringLoad;
+    if (during) {
+      during.allRead ||= event.allRead === true;
+      for (const id of event.read ?? []) during.read.add(id);
+      for (const id of event.dismissed ?? []) during.dismissed.add(id);
+    }
     if (event.allRead) this.#setRead(new Set(this.#items.map((n) => n.id)), true);
     if (event.read) this.#setRead(new Set(event.read), true);
     if (event.dismissed) {
