@@ -248,7 +248,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   }
 
   /**
-   * Leaves the room and releases every listener and timer. Pending sends still go out. A join
+   * Leaves the room (unless another started `ChatRoom` of it shares the connection) and
+   * releases every listener and timer. Pending sends still go out. A join
    * still in flight (or a rejoin still catching up) is undone too: the leave follows its ack.
    */
   dispose(): void {
