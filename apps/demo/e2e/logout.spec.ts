@@ -28,3 +28,17 @@ test('signing out ends the socket session of every tab of that browser', async (
   await kim.context().close();
   await lee.context().close();
 });
+
+test('after signing out, Back does not bring the signed-in page back', async ({ browser }) => {
+  const uma = await signIn(browser, 'Uma');
+  await visit(uma, '/chat/general');
+  await expect(uma.locator('.wk-chat')).toHaveAttribute('data-state', 'ready');
+  await uma.getByRole('button', { name: 'Sign out' }).click();
+  await expect(uma.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  await uma.goBack();
+  await expect(uma).toHaveURL(/\/$/);
+  await expect(uma.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(uma.getByTestId('me')).toHaveCount(0);
+  await uma.context().close();
+});
