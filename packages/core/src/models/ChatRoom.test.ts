@@ -840,3 +840,28 @@ describe('ChatRoom: two views of one room on one connection', () => {
     expect(fake.sent('chat:leave')).toHaveLength(1);
   });
 });
+
+describe('ChatRoom sends waiting for a rejoin that never comes', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('fail when the connection closes instead of staying pending', async () => {
+    const { fake, room, connection } = await started();
+    for (const peer of fake.server.peers) peer.close('restart');
+    await flush();
+    // The replayed send comes back "join first"; the rejoin is never answered.
+    fake.replies.set('chat:send', () => ({
+      ok: false,
+      error: { code: 'forbidden', message: 'join first' },
+    }));
+    fake.replies.set('chat:join', () => undefined);
+    const cid = room.send('queued');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(connection.state).toBe('connected');
+    expect(fake.sent('chat:send')).toHaveLength(1);
+    connection.close();
+    await flush();
+    expect(room.getSnapshot().messages.at(-1)).toMatchObject({ id: cid, status: 'failed' });
+  });
+});

@@ -461,6 +461,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       if (state !== 'idle' && this.#status !== 'error') this.#status = 'joining';
       // Indicators of a lost session would never get their `typing: false`.
       this.#clearTyping();
+      // No rejoin is coming: requests waiting for one fail (a send can then be retried).
+      if (state === 'failed' || state === 'closed') this.#settleWaiters(false);
     }
     if (state !== was || initial) this.changed(false);
   }
