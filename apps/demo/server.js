@@ -7,7 +7,10 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 // adapter-node assumes https unless told the public origin; its form-action CSRF check
 // compares against it. Behind a proxy, set ORIGIN (or PROTOCOL_HEADER/HOST_HEADER) yourself.
-process.env.ORIGIN ??= `http://${host}:${port}`;
+// A wildcard bind address is no origin a browser can open: say localhost then.
+const publicHost =
+  host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+process.env.ORIGIN ??= `http://${publicHost}:${port}`;
 // Imported after ORIGIN is set: adapter-node reads its environment when the handler loads.
 const { handler } = await import('./build/handler.js');
 

@@ -89,3 +89,20 @@ test('SIGTERM stops the server while the status page streams its stats', async (
   await expect.poll(() => child.exitCode, { timeout: 15_000 }).toBe(0);
   await context.close();
 });
+
+test('HOST=0.0.0.0 without ORIGIN: signing in at localhost works', async ({ browser }) => {
+  const port = await freePort();
+  const wildcard = await startProcess(
+    'node',
+    ['server.js'],
+    /listening on/,
+    { PORT: String(port), HOST: '0.0.0.0', REDIS_URL: '' },
+    appDir,
+  );
+  try {
+    const page = await signIn(browser, 'Vic', `http://localhost:${port}`);
+    await page.context().close();
+  } finally {
+    await stopProcess(wildcard);
+  }
+});
