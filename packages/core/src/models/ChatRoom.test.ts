@@ -865,3 +865,33 @@ describe('ChatRoom sends waiting for a rejoin that never comes', () => {
     expect(room.getSnapshot().messages.at(-1)).toMatchObject({ id: cid, status: 'failed' });
   });
 });
+
+describe('ChatRoom options that are not numbers (NaN from a parsed setting)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('use the defaults instead of failing the join, expiring typing at once or never trimming', async () => {
+    const { fake, room, connection } = setup({
+      pageSize: NaN,
+      typingTimeout: NaN,
+      maxMessages: NaN,
+    });
+    fake.messages.push(message(1));
+    connection.open();
+    room.start();
+    await flush();
+    expect(room.getSnapshot().status).toBe('joined');
+    expect(fake.sent('chat:join')[0]?.data).toMatchObject({ limit: 50 });
+    fake.emit('chat:typing', { room: 'lobby', user: OTHER, typing: true });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(room.getSnapshot().typing.map((u) => u.id)).toEqual(['other']);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(room.getSnapshot().typing).toEqual([]);
+    expect(room.getSnapshot().hasOlder).toBe(false);
+    fake.emit('chat:message', message(2));
+    await flush();
+    expect(seqs(room)).toEqual([1, 2]);
+    expect(room.getSnapshot().hasOlder).toBe(false);
+  });
+});

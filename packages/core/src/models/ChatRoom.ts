@@ -20,6 +20,7 @@ import { BatchedModel } from './BatchedModel.js';
 import { knownSelf, rememberSelf } from './identity.js';
 import type { BatchScheduler } from './frameScheduler.js';
 import { createMessageList, type MessageList, MessageListDraft } from './MessageList.js';
+import { numberOption } from './options.js';
 import { isWireCode, request, type RequestOutcome, toWirekitError } from './request.js';
 
 /** Where an item of the list stands: on the server, on its way, or refused. */
@@ -186,11 +187,14 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     this.#connection = connection;
     this.#clock = options.clock ?? systemClock;
     this.#timers = new Timers(this.#clock);
-    this.#maxMessages = Math.max(1, options.maxMessages ?? 5000);
+    this.#maxMessages = Math.max(1, numberOption(options.maxMessages, 5000));
     this.#cap = this.#maxMessages;
-    this.#typingTimeout = options.typingTimeout ?? 6000;
-    this.#typingThrottle = options.typingThrottle ?? 2000;
-    this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
+    this.#typingTimeout = numberOption(options.typingTimeout, 6000);
+    this.#typingThrottle = numberOption(options.typingThrottle, 2000);
+    this.#pageSize = Math.max(
+      1,
+      Math.min(DEFAULT_LIMITS.maxPageSize, numberOption(options.pageSize, DEFAULT_PAGE_SIZE)),
+    );
     this.#sendTimeout = options.sendTimeout ?? 30_000;
     this.#self = options.self ?? knownSelf(connection);
     this.#connectionState = connection.getSnapshot().state;

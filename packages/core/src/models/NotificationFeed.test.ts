@@ -496,3 +496,13 @@ describe('NotificationFeed reads made while a reload is in flight', () => {
     ]);
   });
 });
+
+describe('NotificationFeed options that are not numbers (NaN from a parsed setting)', () => {
+  it('use the defaults instead of failing the list or keeping every toast', async () => {
+    const { fake, feed } = await started({ pageSize: NaN, maxToasts: NaN, maxItems: NaN });
+    expect(fake.sent('notify:list')[0]?.data).toMatchObject({ limit: 50 });
+    for (let n = 3; n <= 8; n++) pushNew(fake, n, n);
+    await flush();
+    expect(feed.getSnapshot().toasts).toHaveLength(3);
+  });
+});

@@ -10,6 +10,7 @@ import { schemas } from '../protocol/schemas.js';
 import type { Notification, ServerPayloads } from '../protocol/types.js';
 import { BatchedModel } from './BatchedModel.js';
 import type { BatchScheduler } from './frameScheduler.js';
+import { numberOption } from './options.js';
 import { isWireCode, request, toWirekitError } from './request.js';
 
 /** A notification shown briefly as a toast. */
@@ -132,10 +133,13 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
     this.#connection = connection;
     this.#clock = options.clock ?? systemClock;
     this.#timers = new Timers(this.#clock);
-    this.#toastDuration = options.toastDuration ?? 5000;
-    this.#maxToasts = Math.max(1, options.maxToasts ?? 3);
-    this.#pageSize = Math.min(DEFAULT_LIMITS.maxPageSize, options.pageSize ?? DEFAULT_PAGE_SIZE);
-    this.#maxItems = Math.max(this.#pageSize, options.maxItems ?? 1000);
+    this.#toastDuration = numberOption(options.toastDuration, 5000);
+    this.#maxToasts = Math.max(1, numberOption(options.maxToasts, 3));
+    this.#pageSize = Math.max(
+      1,
+      Math.min(DEFAULT_LIMITS.maxPageSize, numberOption(options.pageSize, DEFAULT_PAGE_SIZE)),
+    );
+    this.#maxItems = Math.max(this.#pageSize, numberOption(options.maxItems, 1000));
     this.#connectionState = connection.getSnapshot().state;
   }
 
