@@ -506,3 +506,41 @@ describe('NotificationFeed options that are not numbers (NaN from a parsed setti
     expect(feed.getSnapshot().toasts).toHaveLength(3);
   });
 });
+
+describe('NotificationFeed markRead of more than one batch', () => {
+  it('when a later batch is refused, reverts only what the server did not mark', async () => {
+    const fake = createFakeServer();
+    fake.setNotifications(Array.from({ length: 150 }, (_, i) => notification(150 - i)));
+    const connection = fake.connection();
+    const feed = createNotificationFeed(connection, {
+      scheduler: microtaskScheduler,
+      pageSize: 100,
+      maxItems: 1000,
+    });
+    open.push(feed, connection);
+    connection.open();
+    feed.start();
+    await flush();
+    await feed.loadMore();
+    expect(feed.getSnapshot().items).toHaveLength(150);
+    let calls = 0;
+    fake.replies.set('notify:read', () => {
+      calls += 1;
+      return calls === 1
+        ? { ok: true, unread: 50 }
+        : { ok: false, error: { code: 'internal', message: 'store down' } };
+    });
+    const ids = feed.getSnapshot().items.map((n) => n.id);
+    await expect(feed.markRead(ids)).rejects.toBeInstanceOf(WirekitError);
+    const read = new Set(
+      feed
+        .getSnapshot()
+        .items.filter((n) => n.read)
+        .map((n) => n.id),
+    );
+    // The first 100 were marked on the server; the last 50 were not.
+    expect(ids.slice(0, 100).every((id) => read.has(id))).toBe(true);
+    expect(ids.slice(100).some((id) => read.has(id))).toBe(false);
+    expect(feed.getSnapshot().unread).toBe(50);
+  });
+});

@@ -248,7 +248,9 @@ export class NotificationFeed extends BatchedModel<NotificationFeedSnapshot> {
       );
       if (this.#disposed) return;
       if (!res.ok) {
-        this.#setRead(flipped, false);
+        // Earlier batches were marked on the server: revert only this one and the rest.
+        const left = new Set(ids.slice(i).filter((one) => flipped.has(one)));
+        this.#setRead(left, false);
         if (this.#counts === counts) this.#unread += dropped;
         this.changed(true);
         throw toWirekitError(res.error);
