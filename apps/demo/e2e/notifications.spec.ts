@@ -32,3 +32,18 @@ test('a notification reaches only its user: badge, toast, mark all read', async 
   await carol.context().close();
   await dave.context().close();
 });
+
+test('a second notification to the same user goes to that user too', async ({ browser }) => {
+  const wes = await signIn(browser, 'Wes');
+  await visit(wes, '/notifications');
+  await wes.getByLabel('A user').check();
+  await wes.getByLabel('Display name').fill('Xia');
+  for (const title of ['First', 'Second']) {
+    await wes.getByLabel('Title').fill(title);
+    await wes.getByRole('button', { name: 'Send' }).click();
+    // Cleared once the send went through (the status reads the same both times).
+    await expect(wes.getByLabel('Title')).toHaveValue('');
+    await expect(wes.getByRole('status')).toHaveText('Sent to xia.');
+  }
+  await wes.context().close();
+});
