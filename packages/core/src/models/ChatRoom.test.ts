@@ -841,6 +841,28 @@ describe('ChatRoom: two views of one room on one connection', () => {
   });
 });
 
+describe('ChatRoom: a second view that is not in the room', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+
+  it('does not keep the first from leaving', async () => {
+    const { fake, room, connection } = await started();
+    fake.replies.set('chat:join', () => ({
+      ok: false,
+      error: { code: 'forbidden', message: 'not allowed' },
+    }));
+    const other = createChatRoom(connection, { room: 'lobby', scheduler: microtaskScheduler });
+    open.push(other);
+    other.start();
+    await flush();
+    expect(other.getSnapshot().status).toBe('error');
+    room.dispose();
+    await flush();
+    expect(fake.sent('chat:leave')).toHaveLength(1);
+  });
+});
+
 describe('ChatRoom sends waiting for a rejoin that never comes', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 });

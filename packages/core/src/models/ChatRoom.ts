@@ -544,7 +544,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
   #leave(): void {
     if (!this.#inRoom) return;
     this.#inRoom = false;
-    if (this.#otherViews().length > 0) return; // still in the room through them
+    // Another view holds the membership (or is about to): leaving would take it from under it.
+    if (this.#otherViews().some((view) => view.#inRoom || view.#joinsInFlight > 0)) return;
     if (this.#connection.state !== 'connected') return; // the session and its rooms are gone
     try {
       this.#connection.send(ClientEvents.chatLeave, { room: this.room });
