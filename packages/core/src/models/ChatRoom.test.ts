@@ -380,6 +380,20 @@ describe('ChatRoom', () => {
       expect(fake.sent('chat:changes').at(-1)?.data).toMatchObject({ since: 5 });
     });
 
+    it('asks again for the changes when the server rate-limits the request', async () => {
+      const { fake, room } = await holding();
+      fake.change('m12', { text: 'edited while away' });
+      fake.replies.set('chat:changes', () => {
+        fake.replies.delete('chat:changes');
+        return { ok: false, error: { code: 'rate_limited', message: 'slow', retryAfterMs: 300 } };
+      });
+      await reconnect(fake, room);
+      expect(bySeq(room, 12)?.text).toBe('text 12');
+      await vi.advanceTimersByTimeAsync(300);
+      expect(bySeq(room, 12)).toMatchObject({ text: 'edited while away' });
+      expect(fake.sent('chat:changes')).toHaveLength(2);
+    });
+
     it('asks nothing when nothing changed, or when the server does not track changes', async () => {
       const { fake, room } = await holding();
       await reconnect(fake, room);

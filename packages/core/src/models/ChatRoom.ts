@@ -493,11 +493,11 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       return;
     }
     if (epoch !== this.#joinEpoch) return;
-    if (!res.ok && isWireCode(res.error, 'rate_limited')) {
+    const delay = res.ok ? null : rateLimitDelay(res.error);
+    if (!res.ok && delay !== null) {
       // Not a refusal: many rooms (or tabs of one user) rejoining at once spend the user's
       // budget. Try again when the server says; waiting requests keep waiting.
       this.#error = res.error;
-      const delay = Math.max(100, ('retryAfterMs' in res.error && res.error.retryAfterMs) || 1000);
       this.#timers.set(() => {
         if (epoch === this.#joinEpoch && this.#connection.state === 'connected') void this.#join();
       }, delay);
@@ -527,7 +527,8 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       // Edits and deletions made while we were away, to messages older than the page above.
       const synced = await this.#syncChanges(epoch, this.#rev);
       if (synced === 'stale') return;
-      if (synced) this.#rev = Math.max(rev, this.#rev);
+      if (synced === true) this.#rev = Math.max(rev, this.#rev);
+      else this.#syncLater(epoch, rev, synced);
     } else this.#rev = rev; // also when the server's revision went back (its store was reset)
     this.#setMembers(members, memberCount ?? null);
     this.#everJoined = true;
@@ -592,7 +593,10 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
    * current when paged in), advancing `#rev` page by page: after a failed request the next
    * rejoin asks again from the last page applied.
    */
-  async #syncChanges(epoch: number, since: number): Promise<boolean | 'stale'> {
+  async #syncChanges(
+    epoch: number,
+    since: number,
+  ): Promise<true | 'stale' | WireError | WirekitError> {
     let from = since;
     for (;;) {
       const res: RequestOutcome<ChatChangesResult> = await request(
@@ -602,7 +606,7 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
         schemas.results['chat:changes'],
       );
       if (this.#disposed || epoch !== this.#joinEpoch) return 'stale';
-      if (!res.ok) return false;
+      if (!res.ok) return res.error;
       for (const message of res.value.messages) {
         if (this.#byId.has(message.id)) this.#upsert(message);
       }
@@ -614,6 +618,24 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
       from = res.value.rev;
       this.#rev = from;
     }
+  }
+
+  /**
+   * A rate-limited change sync is asked again when the server says (else the next rejoin asks);
+   * `rev` is the revision the join reported.
+   */
+  #syncLater(epoch: number, rev: number, error: WireError | WirekitError): void {
+    const delay = rateLimitDelay(error);
+    if (delay === null) return;
+    this.#timers.set(() => {
+      if (this.#rev === null || epoch !== this.#joinEpoch) return;
+      void this.#syncChanges(epoch, this.#rev).then((synced) => {
+        if (synced === 'stale') return;
+        if (synced === true) this.#rev = Math.max(rev, this.#rev ?? 0);
+        else this.#syncLater(epoch, rev, synced);
+        this.changed(false);
+      });
+    }, delay);
   }
 
   // --- sending ------------------------------------------------------------------------
@@ -926,6 +948,12 @@ export class ChatRoom extends BatchedModel<ChatRoomSnapshot> {
     const sent = this.#sentCount();
     return sent > 0 ? this.#messages.at(sent - 1) : undefined;
   }
+}
+
+/** Ms to wait before asking again after a `rate_limited` answer; `null` for other errors. */
+function rateLimitDelay(error: WireError | WirekitError): number | null {
+  if (!isWireCode(error, 'rate_limited')) return null;
+  return Math.max(100, ('retryAfterMs' in error && error.retryAfterMs) || 1000);
 }
 
 /** Changes kept for messages not held yet (see `#early`). */
