@@ -1,7 +1,16 @@
 // Production entry: adapter-node's handler and Socket.IO on one HTTP server.
 // `pnpm build && node server.js` (PORT, HOST, ORIGIN, REDIS_URL, DEMO_SECRET from the environment).
+import { randomBytes } from 'node:crypto';
 import { createNodeServer } from '@wirekit/server/node';
-import { wirekitOptions } from './wirekit.config.js';
+
+// The fixed dev secret is in the repository: anyone could sign a session with it. Without
+// DEMO_SECRET, a random secret per process (sessions end when the server restarts).
+if (!process.env.DEMO_SECRET) {
+  process.env.DEMO_SECRET = randomBytes(32).toString('base64url');
+  console.warn('DEMO_SECRET is not set: using a random secret; sessions end on restart.');
+}
+// Imported after DEMO_SECRET is settled: the tokens module reads it when it loads.
+const { wirekitOptions } = await import('./wirekit.config.js');
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
@@ -28,7 +29,13 @@ test.beforeAll(async () => {
   );
   const port = await freePort();
   baseURL = `http://127.0.0.1:${port}`;
-  env = { PORT: String(port), HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+  env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    // Sessions outlive the restart below only with a fixed secret, as in a real deployment.
+    DEMO_SECRET: 'e2e-production-secret',
+  };
   await startServer();
 });
 
@@ -90,7 +97,16 @@ test('SIGTERM stops the server while the status page streams its stats', async (
   await context.close();
 });
 
-test('HOST=0.0.0.0 without ORIGIN: signing in at localhost works', async ({ browser }) => {
+/** A session cookie signed with `secret`, as tokens.js signs them. */
+function sessionCookie(secret: string, name: string) {
+  const claims = { sub: name, name, sid: 'forged', kind: 'session', exp: Date.now() + 60_000 };
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `wk_session=${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+test('HOST=0.0.0.0 without ORIGIN or DEMO_SECRET: sign-in works, the repo secret forges nothing', async ({
+  browser,
+}) => {
   const port = await freePort();
   const wildcard = await startProcess(
     'node',
@@ -102,6 +118,13 @@ test('HOST=0.0.0.0 without ORIGIN: signing in at localhost works', async ({ brow
   try {
     const page = await signIn(browser, 'Vic', `http://localhost:${port}`);
     await page.context().close();
+    // A session signed with the dev secret published in tokens.js is not accepted.
+    const forged = await fetch(`http://localhost:${port}/chat/general`, {
+      headers: { cookie: sessionCookie('wirekit-demo-secret-change-me', 'admin') },
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(303);
+    expect(forged.headers.get('location')).toBe('/');
   } finally {
     await stopProcess(wildcard);
   }
