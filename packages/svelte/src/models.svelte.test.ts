@@ -6,7 +6,7 @@ import {
   type ConnectionPool,
 } from '@wirekit/core';
 import { flushSync } from 'svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import ChatHarness from '../test/harness/ChatHarness.svelte';
 import { notify, stats, testPool } from '../test/pool.js';
 import { withRoot } from '../test/runes.svelte.js';
@@ -186,6 +186,21 @@ describe('useNotificationFeed', () => {
   });
 });
 
+/** A Chromium-like `performance.memory` (tests set `used`), on fake timers until the test ends. */
+function fakeMemory() {
+  const heap = { used: 1_000 };
+  Object.defineProperty(performance, 'memory', {
+    configurable: true,
+    get: () => ({ usedJSHeapSize: heap.used, totalJSHeapSize: 4_000, jsHeapSizeLimit: 8_000 }),
+  });
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+  onTestFinished(() => {
+    vi.useRealTimers();
+    Reflect.deleteProperty(performance, 'memory');
+  });
+  return heap;
+}
+
 describe('usePoolMonitor', () => {
   it('follows the pool reactively and reports no memory outside Chromium', () => {
     pool = testPool();
@@ -212,65 +227,45 @@ describe('usePoolMonitor', () => {
 
   it('takes a memoryInterval that is not a positive number as the default, not a busy loop', () => {
     pool = testPool();
-    let used = 1_000;
-    Object.defineProperty(performance, 'memory', {
-      configurable: true,
-      get: () => ({ usedJSHeapSize: used, totalJSHeapSize: 4_000, jsHeapSizeLimit: 8_000 }),
-    });
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
-    try {
-      for (const memoryInterval of [0, -5, Number.NaN]) {
-        const seen: (number | undefined)[] = [];
-        const { cleanup } = withRoot(() => {
-          const m = usePoolMonitor(pool, { memoryInterval });
-          $effect(() => {
-            seen.push(m.memory?.used);
-          });
+    const heap = fakeMemory();
+    for (const memoryInterval of [0, -5, Number.NaN]) {
+      const seen: (number | undefined)[] = [];
+      const { cleanup } = withRoot(() => {
+        const m = usePoolMonitor(pool, { memoryInterval });
+        $effect(() => {
+          seen.push(m.memory?.used);
         });
-        used += 1;
-        vi.advanceTimersByTime(1_999);
-        flushSync();
-        expect(seen).toHaveLength(1);
-        vi.advanceTimersByTime(1);
-        flushSync();
-        expect(seen.at(-1)).toBe(used);
-        cleanup();
-      }
-    } finally {
-      vi.useRealTimers();
-      Reflect.deleteProperty(performance, 'memory');
+      });
+      heap.used += 1;
+      vi.advanceTimersByTime(1_999);
+      flushSync();
+      expect(seen).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      flushSync();
+      expect(seen.at(-1)).toBe(heap.used);
+      cleanup();
     }
   });
 
   it('refreshes performance.memory on an interval that exists only while read', async () => {
     pool = testPool();
-    let used = 1_000;
-    Object.defineProperty(performance, 'memory', {
-      configurable: true,
-      get: () => ({ usedJSHeapSize: used, totalJSHeapSize: 4_000, jsHeapSizeLimit: 8_000 }),
-    });
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
-    try {
-      const seen: (number | undefined)[] = [];
-      const { cleanup } = withRoot(() => {
-        const m = usePoolMonitor(pool, { memoryInterval: 1_000 });
-        $effect(() => {
-          seen.push(m.memory?.used);
-        });
+    const heap = fakeMemory();
+    const seen: (number | undefined)[] = [];
+    const { cleanup } = withRoot(() => {
+      const m = usePoolMonitor(pool, { memoryInterval: 1_000 });
+      $effect(() => {
+        seen.push(m.memory?.used);
       });
-      expect(seen).toEqual([1_000]);
-      const timers = vi.getTimerCount();
-      expect(timers).toBeGreaterThanOrEqual(1);
-      used = 2_000;
-      vi.advanceTimersByTime(1_000);
-      flushSync();
-      expect(seen.at(-1)).toBe(2_000);
-      cleanup();
-      await Promise.resolve(); // createSubscriber stops a microtask after the last reader
-      expect(vi.getTimerCount()).toBe(timers - 1);
-    } finally {
-      vi.useRealTimers();
-      Reflect.deleteProperty(performance, 'memory');
-    }
+    });
+    expect(seen).toEqual([1_000]);
+    const timers = vi.getTimerCount();
+    expect(timers).toBeGreaterThanOrEqual(1);
+    heap.used = 2_000;
+    vi.advanceTimersByTime(1_000);
+    flushSync();
+    expect(seen.at(-1)).toBe(2_000);
+    cleanup();
+    await Promise.resolve(); // createSubscriber stops a microtask after the last reader
+    expect(vi.getTimerCount()).toBe(timers - 1);
   });
 });
