@@ -17,17 +17,19 @@ test('without JavaScript: sign in, and notify another user by name', async ({ br
   await context.close();
 });
 
-test('notifying "A user" without a name is refused, not sent', async ({ page }) => {
+test('notifying "A user" without a name, or an unknown recipient, is refused', async ({ page }) => {
   const context = page.context();
   await page.goto('/');
   await page.getByLabel('Display name').fill('Olu');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('me')).toHaveText('Olu');
   // What a script-less browser or a hand-made request sends when no name was typed.
-  const res = await context.request.post('/notifications', {
-    form: { target: 'user', title: 'To nobody' },
-    headers: { origin: new URL(page.url()).origin, accept: 'application/json' },
-  });
-  const body = (await res.json()) as { type: string; status?: number };
-  expect(body).toMatchObject({ type: 'failure', status: 400 });
+  for (const target of ['user', 'everyone']) {
+    const res = await context.request.post('/notifications', {
+      form: { target, title: 'To nobody' },
+      headers: { origin: new URL(page.url()).origin, accept: 'application/json' },
+    });
+    const body = (await res.json()) as { type: string; status?: number };
+    expect(body, target).toMatchObject({ type: 'failure', status: 400 });
+  }
 });

@@ -12,6 +12,10 @@ export const actions: Actions = {
     if (!locals.user) return fail(401, { error: 'Sign in first.' });
     const form = await request.formData();
     const target = String(form.get('target') ?? 'me');
+    // Anything else would quietly go to the sender (or, mistyped, to the wrong people).
+    if (!['me', 'user', 'all'].includes(target)) {
+      return fail(400, { error: 'Choose who gets the notification.' });
+    }
     const title = String(form.get('title') ?? '').trim();
     const body = String(form.get('body') ?? '').trim();
     const url = String(form.get('url') ?? '').trim();
